@@ -1,0 +1,98 @@
+// swift-tools-version:6.0
+// terraform-provider-turso: a Terraform/OpenTofu provider plugin in Swift.
+// Transport is the gRPC C core, messages protobuf-c, crypto libsodium; all
+// three are Debian -dev packages reached through thin C targets (see DESIGN.md).
+import PackageDescription
+
+// The gRPC C core and its dependencies are linked statically. Loading the ~50
+// shared objects of Debian's libgrpc (absl, re2, upb, c-ares, ...) and running
+// their static constructors costs about 5 ms per process start, and Terraform
+// starts the provider several times per command; the static archives cut
+// grpc_init's start-up from ~7.6 ms to ~2.4 ms on the reference machine.
+// The list is Debian 12's `pkg-config --static --libs grpc`, de-duplicated.
+let grpcStaticArchives: [String] =
+    ["grpc", "address_sorting", "re2", "upb", "cares", "gpr", "ssl", "crypto", "z"]
+    + [
+        "throw_delegate", "raw_logging_internal", "raw_hash_set", "hashtablez_sampler", "hash", "city",
+        "low_level_hash", "random_distributions", "random_seed_sequences", "random_internal_pool_urbg",
+        "random_internal_randen", "random_internal_randen_hwaes", "random_internal_randen_hwaes_impl",
+        "random_internal_randen_slow", "random_internal_platform", "random_internal_seed_material",
+        "random_seed_gen_exception", "statusor", "status", "cord", "cordz_info", "cord_internal",
+        "cordz_functions", "exponential_biased", "cordz_handle", "bad_optional_access", "strerror",
+        "str_format_internal", "synchronization", "graphcycles_internal", "stacktrace", "symbolize",
+        "debugging_internal", "demangle_internal", "malloc_internal", "time", "civil_time", "strings",
+        "strings_internal", "base", "spinlock_wait", "int128", "time_zone", "bad_variant_access",
+        "log_severity",
+    ].map { "absl_" + $0 }
+
+/// Links the named static archives as one group, so their mutual references
+/// resolve whatever the order.
+func staticArchives(_ names: [String]) -> [LinkerSetting] {
+    [.unsafeFlags(["-Xlinker", "--start-group"] + names.flatMap { ["-Xlinker", "-l:lib\($0).a"] } + ["-Xlinker", "--end-group"])]
+}
+
+/// Executables carry the Swift runtime statically: it saves about a millisecond
+/// of dynamic loading at every launch.
+let staticSwiftRuntime: [LinkerSetting] = [.unsafeFlags(["-static-stdlib"])]
+
+let package = Package(
+    name: "terraform-provider-turso",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "terraform-provider-turso", targets: ["terraform-provider-turso"]),
+        .executable(name: "turso-api-emulator", targets: ["turso-api-emulator"]),
+    ],
+    targets: [
+        // MARK: C modules (thin: headers, static inline shims, link settings)
+        .target(
+            name: "CGRPCCore",
+            linkerSettings: staticArchives(grpcStaticArchives) + [
+                .linkedLibrary("stdc++"), .linkedLibrary("m"), .linkedLibrary("dl"), .linkedLibrary("pthread"),
+            ]
+        ),
+        .target(name: "COpenSSL", dependencies: ["CGRPCCore"]),
+        .target(name: "CSodium", linkerSettings: staticArchives(["sodium"])),
+        .target(name: "CTFPlugin6", linkerSettings: staticArchives(["protobuf-c"])),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
+
+        // MARK: The protocol layer: tfplugin6 over gRPC. Knows nothing of Turso.
+        .target(
+            name: "TerraformPlugin",
+            dependencies: ["CGRPCCore", "COpenSSL", "CTFPlugin6", "CSodium"]
+        ),
+
+        // MARK: The Turso provider: configuration, resources, data sources, API client.
+        .target(name: "TursoProvider", dependencies: ["TerraformPlugin", "CCurl"]),
+        .executableTarget(
+            name: "terraform-provider-turso",
+            dependencies: ["TursoProvider"],
+            linkerSettings: staticSwiftRuntime
+        ),
+
+        // MARK: The Turso Platform API emulator (tokens endpoints), for tests and the README example.
+        .target(name: "TursoEmulator"),
+        .executableTarget(
+            name: "turso-api-emulator",
+            dependencies: ["TursoEmulator"],
+            linkerSettings: staticSwiftRuntime
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "PluginTestSupport",
+            dependencies: ["CGRPCCore", "COpenSSL", "CTFPlugin6", "TerraformPlugin"],
+            path: "Tests/PluginTestSupport"
+        ),
+        .testTarget(name: "TerraformPluginTests", dependencies: ["TerraformPlugin", "CTFPlugin6"]),
+        .testTarget(name: "TursoProviderTests", dependencies: ["TursoProvider", "TursoEmulator"]),
+        .testTarget(
+            name: "ProtocolTests",
+            dependencies: ["PluginTestSupport", "TerraformPlugin", "terraform-provider-turso"]
+        ),
+        .testTarget(
+            name: "AcceptanceTests",
+            dependencies: ["PluginTestSupport", "TursoEmulator", "terraform-provider-turso", "turso-api-emulator"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// Placeholder: the dlopen loader for libcurl lands with the Turso API client.

@@ -1,0 +1,1 @@
+// Intentionally empty: CGRPCCore is header-only; SwiftPM needs one source file.

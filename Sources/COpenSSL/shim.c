@@ -1,0 +1,1 @@
+// Intentionally empty: COpenSSL is header-only; SwiftPM needs one source file.

@@ -1,0 +1,1 @@
+// Intentionally empty: CSodium is header-only; SwiftPM needs one source file.

@@ -1,0 +1,1 @@
+// The Turso API emulator library.
