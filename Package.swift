@@ -31,9 +31,11 @@ func staticArchives(_ names: [String]) -> [LinkerSetting] {
     [.unsafeFlags(["-Xlinker", "--start-group"] + names.flatMap { ["-Xlinker", "-l:lib\($0).a"] } + ["-Xlinker", "--end-group"])]
 }
 
-/// Executables carry the Swift runtime statically: it saves about a millisecond
-/// of dynamic loading at every launch.
-let staticSwiftRuntime: [LinkerSetting] = [.unsafeFlags(["-static-stdlib"])]
+/// Release builds of the provider carry the Swift runtime statically: it
+/// saves about a millisecond of dynamic loading at every launch. Debug builds
+/// do not, because test bundles link the executable's module and would
+/// inherit the flag (XCTest/Testing and Foundation are not linked that way).
+let staticSwiftRuntime: [LinkerSetting] = [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
 
 let package = Package(
     name: "terraform-provider-turso",
@@ -71,11 +73,9 @@ let package = Package(
 
         // MARK: The Turso Platform API emulator (tokens endpoints), for tests and the README example.
         .target(name: "TursoEmulator"),
-        .executableTarget(
-            name: "turso-api-emulator",
-            dependencies: ["TursoEmulator"],
-            linkerSettings: staticSwiftRuntime
-        ),
+        // Uses Foundation, and its start-up time does not matter: linked
+        // with the shared Swift runtime.
+        .executableTarget(name: "turso-api-emulator", dependencies: ["TursoEmulator"]),
 
         // MARK: Tests
         .target(
