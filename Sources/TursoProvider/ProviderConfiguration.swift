@@ -1,0 +1,150 @@
+import TerraformPlugin
+
+/// The provider block, resolved against its environment variable fallbacks.
+struct ProviderConfiguration: Sendable {
+    /// A setting that may depend on values Terraform only knows after apply.
+    enum Setting<Value: Sendable>: Sendable {
+        case value(Value)
+        case unset
+        /// Depends on something not yet created; known at apply time.
+        case unknown
+
+        var value: Value? {
+            if case .value(let value) = self { return value }
+            return nil
+        }
+    }
+
+    static let defaultBaseURL = "https://api.turso.tech"
+    static let minimumPrivateStateKeyLength = 32
+
+    var apiToken: Setting<String>
+    var baseURL: Setting<String>
+    var privateStateKey: Setting<String>
+    var privateStatePreviousKeys: Setting<[String]>
+    var terraformVersion: String
+
+    static let schema = Schema(block: SchemaBlock(
+        attributes: [
+            .optional("api_token", .string, sensitive: true, """
+                A Turso Platform API token, used as the bearer token for every API call. \
+                Defaults to the `TURSO_API_TOKEN` environment variable. Create one with \
+                `turso auth api-tokens mint <name>`. Not needed by `turso_timed_token`, which is minted locally.
+                """),
+            .optional("base_url", .string, """
+                The Turso Platform API endpoint. Defaults to the `TURSO_API_BASE_URL` environment \
+                variable, else `\(defaultBaseURL)`. Point it at the bundled `turso-api-emulator` \
+                (for example `http://127.0.0.1:8080`) to try the provider without a Turso account.
+                """),
+            .optional("private_state_key", .string, sensitive: true, """
+                The secret that seals the copies of secrets kept in Terraform's private state \
+                (at least \(minimumPrivateStateKeyLength) characters). Defaults to the \
+                `TURSO_PRIVATE_STATE_KEY` environment variable. Set the same key wherever the \
+                same state is used (CI, teammates); keep it out of version control.
+                """),
+            .optional("private_state_previous_keys", .list(.string), sensitive: true, """
+                Earlier values of `private_state_key`, tried when opening private state but never \
+                used to seal. After rotating the key, list the old one here: the next refresh \
+                re-seals everything with the new key. Defaults to the comma-separated \
+                `TURSO_PRIVATE_STATE_PREVIOUS_KEYS` environment variable.
+                """),
+        ],
+        description: "The Turso provider manages [Turso](https://turso.tech) Platform API tokens and locally minted, time-limited tokens."
+    ))
+
+    /// Checks what can be checked before anything is known: shapes and
+    /// lengths of values that are already set.
+    static func validate(_ config: CtyValue, environment: [String: String]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        if let url = config[attribute: "base_url"].stringValue {
+            diagnostics += validateBaseURL(url, at: "base_url")
+        }
+        if let key = config[attribute: "private_state_key"].stringValue {
+            diagnostics += validateKey(key, at: "private_state_key", source: "private_state_key")
+        }
+        if let keys = config[attribute: "private_state_previous_keys"].elements {
+            for (index, element) in keys.enumerated() {
+                guard let key = element.stringValue else { continue }
+                diagnostics += validateKey(
+                    key, at: AttributePath("private_state_previous_keys").appending(index: Int64(index)),
+                    source: "private_state_previous_keys[\(index)]"
+                )
+            }
+        }
+        return diagnostics
+    }
+
+    /// Resolves the configuration with its environment fallbacks. Unknown
+    /// values stay unknown (they are resolved in a later ConfigureProvider).
+    static func resolve(
+        _ config: CtyValue, environment: [String: String], terraformVersion: String
+    ) -> (ProviderConfiguration?, [Diagnostic]) {
+        func setting(_ name: String, env: String) -> Setting<String> {
+            let value = config[attribute: name]
+            if !value.isKnown { return .unknown }
+            if let text = value.stringValue { return .value(text) }
+            if let text = environment[env], !text.isEmpty { return .value(text) }
+            return .unset
+        }
+        var diagnostics = validate(config, environment: environment)
+
+        let previousKeys: Setting<[String]>
+        let previousValue = config[attribute: "private_state_previous_keys"]
+        if !previousValue.isWhollyKnown {
+            previousKeys = .unknown
+        } else if let elements = previousValue.elements {
+            previousKeys = .value(elements.compactMap(\.stringValue))
+        } else if let text = environment["TURSO_PRIVATE_STATE_PREVIOUS_KEYS"], !text.isEmpty {
+            let keys = text.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+            for (index, key) in keys.enumerated() {
+                diagnostics += validateKey(key, at: nil, source: "TURSO_PRIVATE_STATE_PREVIOUS_KEYS (entry \(index + 1))")
+            }
+            previousKeys = .value(keys)
+        } else {
+            previousKeys = .unset
+        }
+
+        var baseURL = setting("base_url", env: "TURSO_API_BASE_URL")
+        if case .unset = baseURL { baseURL = .value(defaultBaseURL) }
+        if config[attribute: "base_url"].isNull, let url = baseURL.value {
+            diagnostics += validateBaseURL(url, at: nil, source: "TURSO_API_BASE_URL")
+        }
+        let key = setting("private_state_key", env: "TURSO_PRIVATE_STATE_KEY")
+        if config[attribute: "private_state_key"].isNull, let text = key.value {
+            diagnostics += validateKey(text, at: nil, source: "TURSO_PRIVATE_STATE_KEY")
+        }
+        guard !diagnostics.hasErrors else { return (nil, diagnostics) }
+        return (
+            ProviderConfiguration(
+                apiToken: setting("api_token", env: "TURSO_API_TOKEN"),
+                baseURL: baseURL,
+                privateStateKey: key,
+                privateStatePreviousKeys: previousKeys,
+                terraformVersion: terraformVersion
+            ),
+            diagnostics
+        )
+    }
+
+    private static func validateKey(_ key: String, at path: AttributePath?, source: String) -> [Diagnostic] {
+        guard key.count < minimumPrivateStateKeyLength else { return [] }
+        return [ProviderDiagnostics.privateStateKeyTooShort(source: source, length: key.count, at: path)]
+    }
+
+    private static func validateBaseURL(_ url: String, at path: AttributePath?, source: String = "base_url") -> [Diagnostic] {
+        let lowered = url.lowercased()
+        guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://"), url.count > "http://".count else {
+            return [ProviderDiagnostics.invalidBaseURL(url, source: source, at: path)]
+        }
+        return []
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return String(text)
+    }
+}

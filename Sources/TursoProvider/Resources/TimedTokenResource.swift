@@ -1,0 +1,319 @@
+import TerraformPlugin
+
+/// `turso_timed_token`: a token minted locally with a limited lifetime, and
+/// replaced automatically once it expires (or once it is within
+/// `renew_before` of expiring).
+///
+/// Expiry follows hashicorp/time's `time_rotating`: Read removes an expired
+/// token from state so the next plan creates a new one, and Plan itself also
+/// forces replacement, so `-refresh=false` still rotates.
+struct TimedTokenResource: ManagedResource {
+    let context: ProviderContext
+
+    var typeName: String { "turso_timed_token" }
+
+    static let idPrefix = "timed-token-id-"
+    static let tokenPrefix = "token-"
+    static let defaultTTL = "1h"
+    static let defaultRenewBefore = "0s"
+
+    // MARK: Schema
+
+    var schema: Schema { Self.schema }
+
+    static let schema = Schema(block: SchemaBlock(
+        attributes: [
+            .required("name", .string, """
+                A name for the token, for your own reference. Changing it replaces the token.
+                """),
+            .optionalComputed("ttl", .string, """
+                How long the token lives, as a duration such as `90s`, `30m` or `1h30m` \
+                (units `h`, `m`, `s`, `ms`, `us`, `ns`). At least one second. Defaults to `\(defaultTTL)`. \
+                Changing it to a different length replaces the token.
+                """),
+            .optionalComputed("renew_before", .string, """
+                How long before `expires_at` the token is replaced, as a duration such as `5m`. \
+                Defaults to `\(defaultRenewBefore)`: the token is replaced once it has expired. \
+                Must be shorter than `ttl`. Changing it does not replace the token.
+                """),
+            .optional("triggers", .map(.string), """
+                Arbitrary values that, when changed, replace the token. Use it to tie the \
+                token's lifetime to something else, for example `{ deployment = var.release }`.
+                """),
+            .computed("id", .string, """
+                The token's identifier, `timed-token-id-` followed by a random UUID.
+                """),
+            .computed("token", .string, sensitive: true, """
+                The token value: `token-` followed by a UUID from a cryptographic random source. \
+                Minted at apply, never at plan. Stored in state (mark outputs that use it \
+                `sensitive`) and sealed in private state.
+                """),
+            .computed("expires_at", .string, """
+                When the token expires, as an RFC 3339 timestamp in UTC (`2026-01-02T15:04:05Z`). \
+                From `expires_at` minus `renew_before` on, the next refresh or plan replaces the token.
+                """),
+        ],
+        description: """
+            A locally minted, time-limited token. Nothing is sent to Turso: the value comes from \
+            a cryptographic random source on the machine running Terraform. Once the token has \
+            expired (or is within `renew_before` of expiring), the next plan replaces it, even \
+            with `-refresh=false`.
+            """
+    ))
+
+    /// The user's settings, with defaults applied and durations parsed.
+    struct Settings {
+        var ttlText: String
+        var ttl: TokenDuration
+        var renewBeforeText: String
+        var renewBefore: TokenDuration
+    }
+
+    /// Parses `ttl` and `renew_before`. Nil settings with no errors means a
+    /// value is unknown (it depends on something not yet created).
+    static func settings(from config: CtyValue) -> (Settings?, [Diagnostic]) {
+        let ttlValue = config[attribute: "ttl"]
+        let renewValue = config[attribute: "renew_before"]
+        guard ttlValue.isKnown, renewValue.isKnown else { return (nil, []) }
+        let ttlText = ttlValue.stringValue ?? defaultTTL
+        let renewText = renewValue.stringValue ?? defaultRenewBefore
+        var diagnostics: [Diagnostic] = []
+
+        var ttl: TokenDuration?
+        switch TokenDuration.parse(ttlText) {
+        case .success(let duration) where duration.wholeSeconds >= 1: ttl = duration
+        case .success: diagnostics.append(ProviderDiagnostics.durationNotPositive(attribute: "ttl", text: ttlText))
+        case .failure(let error): diagnostics.append(ProviderDiagnostics.invalidDuration(attribute: "ttl", text: ttlText, reason: error.reason))
+        }
+        var renewBefore: TokenDuration?
+        switch TokenDuration.parse(renewText) {
+        case .success(let duration) where duration >= .zero: renewBefore = duration
+        case .success: diagnostics.append(ProviderDiagnostics.durationNegative(attribute: "renew_before", text: renewText))
+        case .failure(let error):
+            diagnostics.append(ProviderDiagnostics.invalidDuration(attribute: "renew_before", text: renewText, reason: error.reason))
+        }
+        guard let ttl, let renewBefore else { return (nil, diagnostics) }
+        guard renewBefore < ttl else {
+            return (nil, diagnostics + [ProviderDiagnostics.renewBeforeNotShorterThanTTL(renewBefore: renewText, ttl: ttlText)])
+        }
+        return (Settings(ttlText: ttlText, ttl: ttl, renewBeforeText: renewText, renewBefore: renewBefore), diagnostics)
+    }
+
+    func validateConfig(_ request: ValidateResourceConfigRequest) async -> [Diagnostic] {
+        Self.settings(from: request.config).1
+    }
+
+    /// True once `now + renew_before` has reached the expiry in `state`.
+    /// An unreadable `expires_at` (an edited state) counts as due, so a
+    /// token of unknown age is replaced rather than trusted.
+    static func isDue(_ state: CtyValue, now: UnixTime) -> Bool {
+        guard let expiresText = state[attribute: "expires_at"].stringValue,
+              let expiresAt = RFC3339.parse(expiresText)
+        else { return true }
+        let renewText = state[attribute: "renew_before"].stringValue ?? defaultRenewBefore
+        let renewBefore = (try? TokenDuration.parse(renewText).get()) ?? .zero
+        return now.adding(renewBefore) >= expiresAt
+    }
+
+    // MARK: Plan
+
+    func plan(_ request: PlanResourceChangeRequest) async -> PlanResourceChangeResponse {
+        let proposed = request.proposedNewState
+        // Destroy: nothing to decide.
+        if proposed.isNull {
+            return PlanResourceChangeResponse(plannedState: proposed, plannedPrivate: request.priorPrivate)
+        }
+        let (settings, diagnostics) = Self.settings(from: request.config)
+        if diagnostics.hasErrors {
+            return PlanResourceChangeResponse(plannedState: proposed, plannedPrivate: request.priorPrivate, diagnostics: diagnostics)
+        }
+        var planned = proposed.setting([
+            "ttl": settings.map { .string($0.ttlText) } ?? proposed[attribute: "ttl"].orUnknownIfNull(.string),
+            "renew_before": settings.map { .string($0.renewBeforeText) } ?? proposed[attribute: "renew_before"].orUnknownIfNull(.string),
+        ])
+        let newToken: [String: CtyValue] = ["id": .unknown(.string), "token": .unknown(.string), "expires_at": .unknown(.string)]
+
+        // Create: the values are minted at apply, never here (Terraform may plan twice).
+        let prior = request.priorState
+        if prior.isNull {
+            return PlanResourceChangeResponse(plannedState: planned.setting(newToken), diagnostics: diagnostics)
+        }
+
+        var replace: [AttributePath] = []
+        if planned[attribute: "name"] != prior[attribute: "name"] { replace.append("name") }
+        if !Self.sameTriggers(planned[attribute: "triggers"], prior[attribute: "triggers"]) { replace.append("triggers") }
+        if let settings {
+            let priorTTL = prior[attribute: "ttl"].stringValue.flatMap { try? TokenDuration.parse($0).get() }
+            if priorTTL != settings.ttl { replace.append("ttl") }
+        } else if !planned[attribute: "ttl"].isKnown {
+            replace.append("ttl")
+        }
+        // Expired, or within renew_before of expiring under the planned
+        // setting: the plan itself rotates, so -refresh=false still works.
+        let dueCheckState = prior.setting("renew_before", to: planned[attribute: "renew_before"])
+        if replace.isEmpty, planned[attribute: "renew_before"].isKnown, Self.isDue(dueCheckState, now: context.clock.now()) {
+            replace.append("expires_at")
+        }
+
+        if replace.isEmpty {
+            // An in-place update (renew_before, or a ttl written differently
+            // with the same length): the token stays.
+            planned = planned.setting([
+                "id": prior[attribute: "id"], "token": prior[attribute: "token"], "expires_at": prior[attribute: "expires_at"],
+            ])
+            return PlanResourceChangeResponse(plannedState: planned, plannedPrivate: request.priorPrivate, diagnostics: diagnostics)
+        }
+        return PlanResourceChangeResponse(
+            plannedState: planned.setting(newToken), requiresReplace: replace,
+            plannedPrivate: request.priorPrivate, diagnostics: diagnostics
+        )
+    }
+
+    /// A null map and an empty map mean the same: no triggers.
+    static func sameTriggers(_ a: CtyValue, _ b: CtyValue) -> Bool {
+        guard a.isWhollyKnown, b.isWhollyKnown else { return false }
+        return (a.attributes ?? [:]) == (b.attributes ?? [:])
+    }
+
+    // MARK: Apply
+
+    func apply(_ request: ApplyResourceChangeRequest) async -> ApplyResourceChangeResponse {
+        let planned = request.plannedState
+        if planned.isNull {
+            // Destroy: the token only ever existed in state.
+            return ApplyResourceChangeResponse(newState: planned)
+        }
+        if !request.priorState.isNull, planned[attribute: "token"].isKnown {
+            // In-place update: the planned state already holds the token.
+            return ApplyResourceChangeResponse(newState: planned, private: request.plannedPrivate)
+        }
+        let (settings, diagnostics) = Self.settings(from: request.config)
+        guard let settings else {
+            return ApplyResourceChangeResponse(
+                newState: .null(Self.schema.impliedType),
+                diagnostics: diagnostics.hasErrors ? diagnostics : [TimedTokenDiagnostics.settingsUnknownAtApply]
+            )
+        }
+        let id = Self.idPrefix + context.random.uuid4()
+        let token = Self.tokenPrefix + context.random.uuid4()
+        let expiresAt = RFC3339.format(context.clock.now().adding(settings.ttl))
+        let newState = planned.setting([
+            "ttl": .string(settings.ttlText), "renew_before": .string(settings.renewBeforeText),
+            "id": .string(id), "token": .string(token), "expires_at": .string(expiresAt),
+        ])
+        guard let vault = context.privateStateVault() else {
+            return ApplyResourceChangeResponse(
+                newState: .null(Self.schema.impliedType), diagnostics: diagnostics + [TimedTokenDiagnostics.noVaultAtApply]
+            )
+        }
+        do {
+            let sealed = try vault.seal(
+                Self.privateFields(token: token, expiresAt: expiresAt), for: Self.binding(id: id)
+            )
+            return ApplyResourceChangeResponse(newState: newState, private: sealed, diagnostics: diagnostics)
+        } catch {
+            return ApplyResourceChangeResponse(
+                newState: .null(Self.schema.impliedType), diagnostics: diagnostics + [TimedTokenDiagnostics.sealFailed(error)]
+            )
+        }
+    }
+
+    static func privateFields(token: String, expiresAt: String) -> PrivateStateFields {
+        PrivateStateFields(["token": token, "expires_at": expiresAt])
+    }
+
+    static func binding(id: String) -> PrivateStateBinding {
+        PrivateStateBinding(resourceType: "turso_timed_token", resourceID: id)
+    }
+
+    // MARK: Read
+
+    func read(_ request: ReadResourceRequest) async -> ReadResourceResponse {
+        var state = request.currentState
+        if state.isNull { return ReadResourceResponse(newState: state, private: request.private) }
+        var diagnostics: [Diagnostic] = []
+        var privateBytes = request.private
+        let id = state[attribute: "id"].stringValue ?? ""
+        let binding = Self.binding(id: id)
+
+        // Private state holds the authoritative copy of the secret: restore
+        // what an edited or damaged state file changed. Without a vault (the
+        // key is not known yet) it is passed on untouched.
+        switch context.privateStateVault().map({ ($0, $0.open(request.private, for: binding)) }) {
+        case nil:
+            break
+        case (let vault, .sealed(let fields, let needsReseal))?:
+            (state, diagnostics) = Self.restore(state, from: fields, id: id)
+            if needsReseal, let resealed = try? vault.seal(fields, for: binding) { privateBytes = resealed }
+        case (let vault, .plain(let fields))?:
+            (state, diagnostics) = Self.restore(state, from: fields, id: id)
+            if let resealed = try? vault.seal(fields, for: binding) { privateBytes = resealed }
+        case (let vault, .empty)?:
+            // A state from before private state existed: keep the secret from it.
+            if let token = state[attribute: "token"].stringValue, let expiresAt = state[attribute: "expires_at"].stringValue,
+               let sealed = try? vault.seal(Self.privateFields(token: token, expiresAt: expiresAt), for: binding) {
+                privateBytes = sealed
+            }
+        case (_, .unreadable(let problem))?:
+            // Keep the blob byte for byte so a run with the right key can open it.
+            diagnostics.append(ProviderDiagnostics.privateStateUnreadable(resource: "turso_timed_token \(id)", problem: problem))
+        }
+
+        if Self.isDue(state, now: context.clock.now()) {
+            // Gone from state: the next plan creates a fresh token.
+            return ReadResourceResponse(newState: .null(Self.schema.impliedType), private: [], diagnostics: diagnostics)
+        }
+        return ReadResourceResponse(newState: state, private: privateBytes, diagnostics: diagnostics)
+    }
+
+    static func restore(_ state: CtyValue, from fields: PrivateStateFields, id: String) -> (CtyValue, [Diagnostic]) {
+        var state = state
+        var changed: [String] = []
+        for name in ["token", "expires_at"] {
+            guard let sealed = fields[name], state[attribute: name].stringValue != sealed else { continue }
+            state = state.setting(name, to: .string(sealed))
+            changed.append(name)
+        }
+        return (state, changed.isEmpty ? [] : [TimedTokenDiagnostics.stateRepaired(id: id, attributes: changed)])
+    }
+
+    // MARK: Import
+
+    func importState(_ request: ImportResourceStateRequest) async -> ImportResourceStateResponse {
+        ImportResourceStateResponse(diagnostics: [TimedTokenDiagnostics.importNotSupported])
+    }
+}
+
+/// User-facing wording for `turso_timed_token`.
+enum TimedTokenDiagnostics {
+    static let importNotSupported = Diagnostic.error(
+        "turso_timed_token cannot be imported",
+        "A timed token is minted locally by the provider and exists only in Terraform's state; there is nothing to import. Declare the resource in configuration and apply: a new token is minted."
+    )
+
+    static let settingsUnknownAtApply = Diagnostic.error(
+        "ttl or renew_before unknown at apply",
+        "The token's ttl and renew_before must be known when it is created. This is a bug in the provider or in Terraform; please report it."
+    )
+
+    static func sealFailed(_ error: any Error) -> Diagnostic {
+        .error("Could not store the token in private state", "\(error)")
+    }
+
+    static func stateRepaired(id: String, attributes: [String]) -> Diagnostic {
+        .warning(
+            "State of turso_timed_token \(id) was changed outside Terraform",
+            "The state's \(attributes.joined(separator: " and ")) did not match the copy sealed in private state, probably because the state file was edited or damaged. The sealed value has been restored."
+        )
+    }
+
+    static let noVaultAtApply = Diagnostic.error(
+        "Private state key not available",
+        "The key that seals private state is not known at apply time (private_state_key depends on a value that is still unknown, or no key could be set up). Set private_state_key or TURSO_PRIVATE_STATE_KEY to a known secret."
+    )
+}
+
+extension CtyValue {
+    /// An unset optional+computed attribute the provider decides at apply.
+    func orUnknownIfNull(_ type: CtyType) -> CtyValue { isNull ? .unknown(type) : self }
+}

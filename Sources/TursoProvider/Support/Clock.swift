@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// A point in time as whole seconds since the Unix epoch (UTC). Token expiry
+/// is kept to the second, the precision of the RFC 3339 text in state.
+public struct UnixTime: Hashable, Comparable, Sendable {
+    public var seconds: Int64
+
+    public init(seconds: Int64) { self.seconds = seconds }
+
+    public static func < (lhs: UnixTime, rhs: UnixTime) -> Bool { lhs.seconds < rhs.seconds }
+
+    public func adding(_ duration: TokenDuration) -> UnixTime {
+        UnixTime(seconds: seconds + duration.wholeSeconds)
+    }
+}
+
+/// Where resource logic gets the time. Resources never read the system clock
+/// themselves, so expiry can be tested exactly with `ManualClock`.
+public protocol Clock: Sendable {
+    func now() -> UnixTime
+}
+
+/// The real wall clock.
+public struct SystemClock: Clock {
+    public init() {}
+
+    public func now() -> UnixTime {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return UnixTime(seconds: Int64(spec.tv_sec))
+    }
+}
+
+/// A clock that moves only when told to: for tests.
+public final class ManualClock: Clock {
+    private let current: Mutex<UnixTime>
+
+    public init(_ start: UnixTime) { current = Mutex(start) }
+
+    public func now() -> UnixTime { current.withLock { $0 } }
+
+    public func advance(by duration: TokenDuration) {
+        current.withLock { $0 = $0.adding(duration) }
+    }
+
+    public func set(_ time: UnixTime) {
+        current.withLock { $0 = time }
+    }
+}
