@@ -1,0 +1,98 @@
+import CTFPlugin6
+import Testing
+@testable import TerraformPlugin
+
+@Suite("DynamicValue, RawState and capabilities on the wire")
+struct WireValueTests {
+    static let type = CtyType.object(["name": .string])
+
+    func decode(_ fill: @escaping (WireArena, UnsafeMutablePointer<Tfplugin6__DynamicValue>) -> Void) throws -> CtyValue {
+        let bytes = request(Tfplugin6__DynamicValue.self, fill)
+        return try UnpackedMessage<Tfplugin6__DynamicValue>(bytes).withMessage { message in
+            try withUnsafePointer(to: message) { pointer throws(ValueCodingError) in try DynamicValueWire.decode(pointer, as: Self.type) }
+        }
+    }
+
+    @Test("msgpack is decoded against the schema's type")
+    func msgpackDecodes() throws {
+        let value = try decode { arena, message in
+            message.pointee.msgpack = arena.bytes(MP.map([("name", .str("a"))]).bytes)
+        }
+        #expect(value == .object(["name": .string("a")]))
+    }
+
+    @Test("msgpack wins when both encodings are present")
+    func msgpackPreferred() throws {
+        let value = try decode { arena, message in
+            message.pointee.msgpack = arena.bytes(MP.map([("name", .str("from msgpack"))]).bytes)
+            message.pointee.json = arena.bytes(Array(#"{"name":"from json"}"#.utf8))
+        }
+        #expect(value == .object(["name": .string("from msgpack")]))
+    }
+
+    @Test("JSON is the fallback when msgpack is empty")
+    func jsonFallback() throws {
+        let value = try decode { arena, message in
+            message.pointee.json = arena.bytes(Array(#"{"name":"from json"}"#.utf8))
+        }
+        #expect(value == .object(["name": .string("from json")]))
+    }
+
+    @Test("a DynamicValue with neither encoding is an error, not a null")
+    func emptyIsAnError() {
+        #expect(throws: ValueCodingError.self) { try decode { _, _ in } }
+    }
+
+    @Test("a missing DynamicValue is an error")
+    func missingIsAnError() {
+        #expect(throws: ValueCodingError.self) { try DynamicValueWire.decode(nil, as: Self.type) }
+    }
+
+    @Test("responses are msgpack that decodes to the same value")
+    func encodesMsgpack() throws {
+        let value = CtyValue.object(["name": .unknown(.string)])
+        let bytes = try DynamicValueWire.encode(value, as: Self.type)
+        #expect(try MsgPackValueCodec.decode(bytes, as: Self.type) == value)
+    }
+
+    @Test("a value that does not conform to the type is not encoded")
+    func nonConformingIsRefused() {
+        let value = CtyValue(uncheckedType: Self.type, storage: .attributes(["name": .number(1)]))
+        #expect(throws: ValueCodingError("expected string, got number", at: "name")) {
+            try DynamicValueWire.encode(value, as: Self.type)
+        }
+    }
+
+    @Test("RawState gives its JSON, or nil for a flatmap-only state")
+    func rawState() throws {
+        let json = request(Tfplugin6__RawState.self) { arena, message in
+            message.pointee.json = arena.bytes(Array(#"{"a":1}"#.utf8))
+        }
+        // flatmap: {"a": "1"} (map entries are field 2)
+        let flatmap = PB.bytes(2, PB.string(1, "a") + PB.string(2, "1"))
+        let fromJSON = try UnpackedMessage<Tfplugin6__RawState>(json).withMessage { message in
+            withUnsafePointer(to: message) { RawStateWire.json($0) }
+        }
+        let fromFlatmap = try UnpackedMessage<Tfplugin6__RawState>(flatmap).withMessage { message in
+            withUnsafePointer(to: message) { RawStateWire.json($0) }
+        }
+        #expect(fromJSON == Array(#"{"a":1}"#.utf8))
+        #expect(fromFlatmap == nil)
+        #expect(RawStateWire.json(nil) == nil)
+    }
+
+    @Test("server capabilities say plan_destroy and get_provider_schema_optional, nothing else")
+    func capabilities() throws {
+        let bytes = request(Tfplugin6__ServerCapabilities.self) { arena, message in
+            message.pointee = ServerCapabilities.router.wire(in: arena).pointee
+        }
+        try UnpackedMessage<Tfplugin6__ServerCapabilities>(bytes).withMessage { message in
+            #expect(message.plan_destroy != 0)
+            #expect(message.get_provider_schema_optional != 0)
+            #expect(message.move_resource_state == 0)
+            #expect(message.generate_resource_config == 0)
+        }
+        // plan_destroy (1) and get_provider_schema_optional (2), both true
+        #expect(bytes == [0x08, 0x01, 0x10, 0x01])
+    }
+}
