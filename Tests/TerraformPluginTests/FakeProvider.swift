@@ -43,15 +43,17 @@ final class FakeRecorder: Sendable {
 enum FakeThing {
     static let typeName = "fake_thing"
 
-    static let schema = Schema(
-        version: 2,
-        block: SchemaBlock(attributes: [
-            .computed("id", .string, "The identifier."),
-            .required("name", .string, "The name."),
-            .optional("size", .number, "The size."),
-            .optional("tags", .map(.string), "Tags."),
-        ])
-    )
+    static var schema: Schema {
+        Schema(
+            version: 2,
+            block: SchemaBlock(attributes: [
+                .computed("id", .string, "The identifier."),
+                .required("name", .string, "The name."),
+                .optional("size", .number, "The size."),
+                .optional("tags", .map(.string), "Tags."),
+            ])
+        )
+    }
 
     static var type: CtyType { schema.impliedType }
 
@@ -69,9 +71,11 @@ enum FakeThing {
     static let invalidName = "invalid"
 
     /// A value that does not conform to the schema: `name` is a number.
-    static let invalidValue = CtyValue(uncheckedType: type, storage: .attributes([
-        "id": .string("x"), "name": .number(7), "size": .null(.number), "tags": .null(.map(.string)),
-    ]))
+    static var invalidValue: CtyValue {
+        CtyValue(uncheckedType: type, storage: .attributes([
+            "id": .string("x"), "name": .number(7), "size": .null(.number), "tags": .null(.map(.string)),
+        ]))
+    }
 }
 
 /// Waits until cancelled (or a long timeout), recording both ends.
@@ -176,10 +180,12 @@ struct FakeResource: ManagedResource {
 struct FakeDataSource: DataSource {
     let recorder: FakeRecorder
     static let typeName = "fake_lookup"
-    static let schema = Schema(block: SchemaBlock(attributes: [
-        .required("name", .string, "What to look up."),
-        .computed("length", .number, "Its length."),
-    ]))
+    static var schema: Schema {
+        Schema(block: SchemaBlock(attributes: [
+            .required("name", .string, "What to look up."),
+            .computed("length", .number, "Its length."),
+        ]))
+    }
     static var type: CtyType { schema.impliedType }
 
     var typeName: String { Self.typeName }
@@ -207,8 +213,8 @@ struct FakeProvider: Provider {
     let recorder: FakeRecorder
     var extraResources: [any ManagedResource] = []
 
-    static let schema = Schema(block: SchemaBlock(attributes: [.optional("endpoint", .string, "Where to connect.")]))
-    static let metaSchema = Schema(block: SchemaBlock(attributes: [.optional("module", .string, "The calling module.")]))
+    static var schema: Schema { Schema(block: SchemaBlock(attributes: [.optional("endpoint", .string, "Where to connect.")])) }
+    static var metaSchema: Schema { Schema(block: SchemaBlock(attributes: [.optional("module", .string, "The calling module.")])) }
 
     var schema: Schema { Self.schema }
     var providerMetaSchema: Schema? { Self.metaSchema }

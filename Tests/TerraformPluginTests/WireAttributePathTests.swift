@@ -12,7 +12,7 @@ struct WireAttributePathTests {
         var description: String { "(\(selector), \(text ?? "-"), \(index.map(String.init) ?? "-"))" }
     }
 
-    static let cases: [(AttributePath, [RawStep])] = [
+    static var cases: [(AttributePath, [RawStep])] { [
         (AttributePath(), []),
         (AttributePath("name"), [RawStep(selector: 1, text: "name")]),
         (AttributePath("tags").appending(key: "env"), [RawStep(selector: 1, text: "tags"), RawStep(selector: 2, text: "env")]),
@@ -21,7 +21,7 @@ struct WireAttributePathTests {
         (AttributePath([.key(""), .index(-1), .key("ü ✓")]),
          [RawStep(selector: 2, text: ""), RawStep(selector: 3, index: -1), RawStep(selector: 2, text: "ü ✓")]),
         (AttributePath([.index(Int64.max)]), [RawStep(selector: 3, index: Int64.max)]),
-    ]
+    ] }
 
     static func rawSteps(_ path: UnsafePointer<Tfplugin6__AttributePath>) -> [RawStep] {
         wireElements(path.pointee.n_steps, path.pointee.steps).map { step in

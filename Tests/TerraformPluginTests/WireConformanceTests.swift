@@ -3,13 +3,13 @@ import Testing
 
 @Suite("Conformance of provider values to their schema")
 struct WireConformanceTests {
-    static let type = CtyType.object([
+    static var type: CtyType { CtyType.object([
         "name": .string,
         "tags": .map(.string),
         "rules": .list(.object(["port": .number])),
         "pair": .tuple([.string, .bool]),
         "any": .dynamic,
-    ])
+    ]) }
 
     static func value(_ overrides: [String: CtyValue] = [:]) -> CtyValue {
         var attributes: [String: CtyValue] = [
@@ -23,16 +23,16 @@ struct WireConformanceTests {
         return CtyValue(uncheckedType: type, storage: .attributes(attributes))
     }
 
-    static let conforming: [(String, CtyValue)] = [
+    static var conforming: [(String, CtyValue)] { [
         ("a full value", value()),
         ("nulls of the right types", value(["name": .null(.string), "tags": .null(.map(.string)), "any": .null(.dynamic)])),
         ("unknowns of the right types", value(["rules": .unknown(.list(.object(["port": .number]))), "any": .unknown(.dynamic)])),
         ("a dynamic attribute holding a list", value(["any": .list(of: .string, [.string("x")])])),
         ("a null object", .null(type)),
         ("an unknown object", .unknown(type)),
-    ]
+    ] }
 
-    static let nonConforming: [(String, CtyValue, ValueCodingError)] = [
+    static var nonConforming: [(String, CtyValue, ValueCodingError)] { [
         ("a number for a string", value(["name": .number(1)]), ValueCodingError("expected string, got number", at: "name")),
         ("a null of another type", value(["name": .null(.number)]), ValueCodingError("expected string, got number", at: "name")),
         ("a wrong map element", value(["tags": CtyValue(uncheckedType: .map(.string), storage: .attributes(["env": .bool(true)]))]),
@@ -55,7 +55,7 @@ struct WireConformanceTests {
         ("an object with an extra attribute", CtyValue(uncheckedType: .object(["a": .string]), storage: .attributes(["a": .string("x"), "b": .string("y")])),
          ValueCodingError("unexpected attribute \"b\"")),
         ("an object of another type", CtyValue.object(["name": .string("a")]), ValueCodingError("attribute \"any\" is missing")),
-    ]
+    ] }
 
     @Test("values of the schema's type conform", arguments: conforming)
     func conforms(name: String, value: CtyValue) {

@@ -5,14 +5,14 @@ import Testing
 @Suite("Diagnostic on the wire")
 struct WireDiagnosticTests {
     /// (diagnostic, severity number on the wire, summary, detail, attribute steps or nil)
-    static let cases: [(Diagnostic, UInt32, String, String, AttributePath?)] = [
+    static var cases: [(Diagnostic, UInt32, String, String, AttributePath?)] { [
         (.error("Broken", "It broke."), 1, "Broken", "It broke.", nil),
         (.warning("Careful", "Mind the step.", at: "name"), 2, "Careful", "Mind the step.", AttributePath("name")),
         (.error("Nested", at: AttributePath("tags").appending(key: "env")), 1, "Nested", "", AttributePath("tags").appending(key: "env")),
         (.error("Root path", "x", at: AttributePath()), 1, "Root path", "x", nil),
         (.error("Ünïcödé ✓", "line\nbreak"), 1, "Ünïcödé ✓", "line\nbreak", nil),
         (.error("NUL\u{0}inside", "also\u{0}"), 1, "NUL\u{FFFD}inside", "also\u{FFFD}", nil),
-    ]
+    ] }
 
     @Test("diagnostics encode severity, summary, detail and path", arguments: cases)
     func encodes(diagnostic: Diagnostic, severity: UInt32, summary: String, detail: String, attribute: AttributePath?) throws {

@@ -22,7 +22,7 @@ struct WireSchemaTests {
         var deprecated: Bool
     }
 
-    static let schema = Schema(
+    static var schema: Schema { Schema(
         version: 3,
         block: SchemaBlock(
             attributes: [
@@ -50,7 +50,7 @@ struct WireSchemaTests {
             descriptionKind: .plain,
             deprecated: true
         )
-    )
+    ) }
 
     static let expectedAttributes: [WireAttribute] = [
         WireAttribute(name: "name", typeJSON: #""string""#, description: "The name.", descriptionKind: 0, required: true),

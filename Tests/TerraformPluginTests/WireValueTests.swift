@@ -4,7 +4,7 @@ import Testing
 
 @Suite("DynamicValue, RawState and capabilities on the wire")
 struct WireValueTests {
-    static let type = CtyType.object(["name": .string])
+    static var type: CtyType { CtyType.object(["name": .string]) }
 
     func decode(_ fill: @escaping (WireArena, UnsafeMutablePointer<Tfplugin6__DynamicValue>) -> Void) throws -> CtyValue {
         let bytes = request(Tfplugin6__DynamicValue.self, fill)
