@@ -22,8 +22,13 @@ final class FakeRecorder: Sendable {
     }
 
     private let storage = Mutex<[Call]>([])
+    private let schemaReadCount = Mutex(0)
 
     func record(_ call: Call) { storage.withLock { $0.append(call) } }
+
+    /// How often the provider's own schema was asked for.
+    var schemaReads: Int { schemaReadCount.withLock { $0 } }
+    func recordSchemaRead() { schemaReadCount.withLock { $0 += 1 } }
 
     var calls: [Call] { storage.withLock { $0 } }
 
@@ -216,7 +221,10 @@ struct FakeProvider: Provider {
     static var schema: Schema { Schema(block: SchemaBlock(attributes: [.optional("endpoint", .string, "Where to connect.")])) }
     static var metaSchema: Schema { Schema(block: SchemaBlock(attributes: [.optional("module", .string, "The calling module.")])) }
 
-    var schema: Schema { Self.schema }
+    var schema: Schema {
+        recorder.recordSchemaRead()
+        return Self.schema
+    }
     var providerMetaSchema: Schema? { Self.metaSchema }
     var resources: [any ManagedResource] { [FakeResource(recorder: recorder)] + extraResources }
     var dataSources: [any DataSource] { [FakeDataSource(recorder: recorder)] }

@@ -49,6 +49,16 @@ struct RouterConcurrencyTests {
         #expect(first == ProviderRouter.providerSchemaResponse(router.core))
     }
 
+    @Test("GetProviderSchema encodes the schema once per router, however many calls come")
+    func schemaEncodedOnce() async {
+        let (router, recorder) = makeRouter()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<50 { group.addTask { _ = await router.call("GetProviderSchema", []) } }
+        }
+        for _ in 0..<150 { _ = await router.call("GetProviderSchema", []) }
+        #expect(recorder.schemaReads == 1)
+    }
+
     @Test("concurrent calls each get their own answer")
     func concurrentCalls() async throws {
         let (router, recorder) = makeRouter()
