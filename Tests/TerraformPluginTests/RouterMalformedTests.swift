@@ -221,7 +221,8 @@ struct RouterMalformedTests {
         }
         #expect(planned == nil)
         #expect(diagnostics.map(\.summary) == ["Provider produced an invalid value"])
-        #expect(diagnostics.first?.detail.contains("name: expected string, got number") == true)
+        #expect(diagnostics.first?.detail.contains("fake_thing") == true)
+        #expect(diagnostics.first?.detail.contains("name: ") == true)
     }
 
     @Test("a new state from apply that breaks the schema is reported, and the prior state is kept")
@@ -264,7 +265,7 @@ struct RouterMalformedTests {
         }
         #expect(state == nil)
         #expect(diagnostics.map(\.summary) == ["Provider produced an invalid value"])
-        #expect(diagnostics.first?.detail.contains("attribute \"length\" is missing") == true)
+        #expect(diagnostics.first?.detail.contains("\"length\"") == true)
     }
 
     @Test("an upgrade that returns nothing, or a state that breaks the schema, is reported", arguments: [

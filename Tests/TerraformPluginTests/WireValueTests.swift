@@ -55,11 +55,40 @@ struct WireValueTests {
         #expect(try MsgPackValueCodec.decode(bytes, as: Self.type) == value)
     }
 
-    @Test("a value that does not conform to the type is not encoded")
-    func nonConformingIsRefused() {
-        let value = CtyValue(uncheckedType: Self.type, storage: .attributes(["name": .number(1)]))
-        #expect(throws: ValueCodingError("expected string, got number", at: "name")) {
-            try DynamicValueWire.encode(value, as: Self.type)
+    /// Values a provider could build (types are unchecked) that would not
+    /// decode as the schema's type on Terraform's side, with the path to the
+    /// part that is wrong.
+    static var nonConforming: [(String, CtyValue, AttributePath)] {
+        let type = CtyType.object(["name": .string, "tags": .map(.string), "rules": .list(.object(["port": .number]))])
+        func value(_ overrides: [String: CtyValue]) -> CtyValue {
+            var attributes: [String: CtyValue] = [
+                "name": .string("a"), "tags": .null(.map(.string)), "rules": .null(.list(.object(["port": .number]))),
+            ]
+            for (name, value) in overrides { attributes[name] = value }
+            return CtyValue(uncheckedType: type, storage: .attributes(attributes))
+        }
+        return [
+            ("a number for a string", value(["name": .number(1)]), "name"),
+            ("a wrong map element", value(["tags": CtyValue(uncheckedType: .map(.string), storage: .attributes(["env": .bool(true)]))]),
+             AttributePath("tags").appending(key: "env")),
+            ("a missing nested attribute", value(["rules": CtyValue(uncheckedType: .list(.object(["port": .number])), storage: .elements([
+                CtyValue(uncheckedType: .object(["port": .number]), storage: .attributes([:])),
+            ]))]), AttributePath("rules").appending(index: 0)),
+            ("a storage that contradicts its type", value(["name": CtyValue(uncheckedType: .string, storage: .bool(true))]), "name"),
+            ("an extra attribute", CtyValue(uncheckedType: type, storage: .attributes([
+                "name": .string("a"), "tags": .null(.map(.string)), "rules": .null(.list(.object(["port": .number]))), "more": .string("x"),
+            ])), AttributePath()),
+        ]
+    }
+
+    @Test("a value that does not conform to the type is not encoded, and the error names the path", arguments: nonConforming)
+    func nonConformingIsRefused(name: String, value: CtyValue, path: AttributePath) throws {
+        let type = try #require(value.type.attributeTypes.map { CtyType.object($0) })
+        do {
+            let bytes = try DynamicValueWire.encode(value, as: type)
+            Issue.record("\(name) was encoded: \(bytes)")
+        } catch {
+            #expect(error.path == path)
         }
     }
 

@@ -16,11 +16,11 @@ enum DynamicValueWire {
         throw ValueCodingError("the value is empty: neither msgpack nor JSON was sent")
     }
 
-    /// The msgpack encoding of a response value; throws when the value does
-    /// not conform to `type`.
+    /// The msgpack encoding of a response value. The encoder checks the value
+    /// against `type` as it goes (values are built with unchecked types) and
+    /// throws, with the path, when it does not conform.
     static func encode(_ value: CtyValue, as type: CtyType) throws(ValueCodingError) -> [UInt8] {
-        if let problem = value.conformanceError(to: type) { throw problem }
-        return try MsgPackValueCodec.encode(value, as: type)
+        try MsgPackValueCodec.encode(value, as: type)
     }
 
     /// A `DynamicValue` message holding already encoded msgpack.
