@@ -49,8 +49,9 @@ final class WireArena {
         let descriptor = Message.descriptor
         // The generated descriptor and the imported struct describe the same
         // C type; a mismatch would let protobuf-c write past the allocation.
-        precondition(descriptor.pointee.sizeof_message == MemoryLayout<Message>.size, "descriptor does not match \(Message.self)")
-        let raw = allocate(byteCount: MemoryLayout<Message>.size, alignment: MemoryLayout<Message>.alignment)
+        // (C's sizeof includes tail padding, as Swift's stride does.)
+        precondition(descriptor.pointee.sizeof_message == MemoryLayout<Message>.stride, "descriptor does not match \(Message.self)")
+        let raw = allocate(byteCount: descriptor.pointee.sizeof_message, alignment: MemoryLayout<Message>.alignment)
         protobuf_c_message_init(descriptor, raw)
         return raw.bindMemory(to: Message.self, capacity: 1)
     }
