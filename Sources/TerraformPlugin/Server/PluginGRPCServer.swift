@@ -1,0 +1,197 @@
+import CGRPCCore
+
+/// The gRPC server of a plugin: generic (unregistered) calls on one Unix
+/// socket, driven by one completion queue that only the thread calling `run`
+/// reads. Unary calls are read here, answered by the handler in their own
+/// Swift tasks (so a slow call never holds up the others), and written back
+/// in one batch. Not `Sendable`: it lives on the thread that runs it.
+package final class PluginGRPCServer {
+    package struct Options: Sendable {
+        package var socketPath: String
+        package var handlerServices: [String]
+        package var maxMessageBytes: Int
+        package var shutdownGracePeriod: Duration
+        /// How many `grpc_server_request_call`s are kept waiting; each is
+        /// re-armed as soon as it yields a call, so this bounds only how many
+        /// calls can arrive between two turns of the loop, not concurrency.
+        package var pendingCallRequests = 32
+
+        package init(socketPath: String, configuration: PluginServerConfiguration = .init()) {
+            self.socketPath = socketPath
+            handlerServices = configuration.handlerServices
+            maxMessageBytes = configuration.maxMessageBytes
+            shutdownGracePeriod = configuration.shutdownGracePeriod
+        }
+    }
+
+    /// How `run` ended.
+    package enum Outcome: Equatable, Sendable {
+        /// Every call closed and every gRPC object of the server destroyed.
+        case drained
+        /// The grace period ran out with calls still in the handler; the
+        /// server was left as it was, for the process to exit over it.
+        case abandoned(callsInFlight: Int)
+    }
+
+    private let server: OpaquePointer
+    private let queue: OpaquePointer
+    private let handler: any RPCHandler
+    private let options: Options
+
+    private var calls: [UInt64: ServerCall] = [:]
+    private var handlerTasks: [UInt64: Task<Void, Never>] = [:]
+    private var lastCallID: UInt64 = 0
+    private var shutdownCallIDs: Set<UInt64> = []
+    private var isShuttingDown = false
+    private var serverShutdownCompleted = false
+
+    /// Binds `unix:<socketPath>` and starts listening. The caller keeps a
+    /// `GRPCLibrary` alive for the server's whole life.
+    package init(handler: some RPCHandler, options: Options, credentials: borrowing ServerCredentials) throws(PluginServerError) {
+        self.handler = handler
+        self.options = options
+        var arguments = ChannelArguments()
+        let limit = Int32(clamping: options.maxMessageBytes)
+        arguments.integers = [("grpc.max_receive_message_length", limit), ("grpc.max_send_message_length", limit)]
+        let server = arguments.withUnsafeArguments { grpc_server_create($0, nil)! }
+        let queue = grpc_completion_queue_create_for_next(nil)!
+        grpc_server_register_completion_queue(server, queue, nil)
+        guard grpc_server_add_http2_port(server, "unix:" + options.socketPath, credentials.raw) != 0 else {
+            Self.destroy(server: server, queue: queue, started: false)
+            throw .listen(options.socketPath)
+        }
+        grpc_server_start(server)
+        self.server = server
+        self.queue = queue
+        for _ in 0..<max(1, options.pendingCallRequests) { requestCall() }
+    }
+
+    /// Serves on the calling thread until `plugin.GRPCController/Shutdown`
+    /// has been answered and the server has drained (or the grace period ran
+    /// out).
+    package func run() -> Outcome {
+        var drainDeadline: gpr_timespec?
+        while !(serverShutdownCompleted && calls.isEmpty) {
+            let event = grpc_completion_queue_next(queue, drainDeadline ?? gpr_inf_future(GPR_CLOCK_MONOTONIC), nil)
+            switch event.type {
+            case GRPC_OP_COMPLETE:
+                complete(CompletionTag(event.tag), success: event.success != 0)
+            case GRPC_QUEUE_TIMEOUT:
+                PluginLog.debug("plugin server: grace period over, exiting with calls in flight", ["calls": String(calls.count)])
+                return .abandoned(callsInFlight: calls.count)
+            default:
+                preconditionFailure("the completion queue shut down while the server was running")
+            }
+            if isShuttingDown, drainDeadline == nil {
+                drainDeadline = gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), Self.timespan(options.shutdownGracePeriod))
+            }
+        }
+        Self.destroy(server: server, queue: queue, started: true)
+        PluginLog.debug("plugin server: stopped")
+        return .drained
+    }
+
+    private func complete(_ tag: CompletionTag, success: Bool) {
+        if tag == .serverShutdown {
+            serverShutdownCompleted = true
+            return
+        }
+        guard let call = calls[tag.callID] else { preconditionFailure("completion for unknown call \(tag.callID)") }
+        switch tag.step {
+        case .requested:
+            // A request fails only when the server shuts down: no call was made.
+            guard success else { return retire(call) }
+            if !isShuttingDown { requestCall() }
+            start(call)
+        case .received:
+            respond(to: call, request: call.takeRequest())
+        case .finished:
+            if PluginLog.isEnabled(.trace) {
+                PluginLog.trace("plugin server: call closed", ["method": call.method, "cancelled": String(call.wasCancelled)])
+            }
+            retire(call)
+            if shutdownCallIDs.remove(tag.callID) != nil { beginShutdown() }
+        case .serverShutdown:
+            preconditionFailure("server shutdown tag with a call id")
+        }
+    }
+
+    private func requestCall() {
+        lastCallID += 1
+        let call = ServerCall(id: lastCallID)
+        calls[call.id] = call
+        call.request(from: server, queue: queue)
+    }
+
+    private func start(_ call: ServerCall) {
+        let method = call.method
+        PluginLog.trace("plugin server: call", ["method": method])
+        switch CallRoute(method: method, handlerServices: options.handlerServices) {
+        case .shutdown, .healthCheck, .handler:
+            call.receiveRequest()
+        case .unimplemented:
+            call.finish(.failure(.unimplemented, "unknown method \(method)"))
+        }
+    }
+
+    private func respond(to call: ServerCall, request: [UInt8]?) {
+        guard let request else {
+            // The client went away or half-closed without a message; the
+            // call still has to be closed to be released.
+            return call.finish(.failure(.cancelled, "no request message"))
+        }
+        let method = call.method
+        switch CallRoute(method: method, handlerServices: options.handlerServices) {
+        case .shutdown:
+            shutdownCallIDs.insert(call.id)
+            call.finish(.success([]))
+        case .healthCheck:
+            call.finish(HealthCheck.answer(request))
+        case .handler:
+            let handler = handler
+            let task = Task.detached {
+                let result = await handler.handle(method: method, request: request)
+                call.finish(result)
+            }
+            // A request that arrived as shutdown began: nobody waits for it.
+            if isShuttingDown { task.cancel() }
+            handlerTasks[call.id] = task
+        case .unimplemented:
+            preconditionFailure("unimplemented methods are answered before reading")
+        }
+    }
+
+    private func retire(_ call: ServerCall) {
+        calls[call.id] = nil
+        handlerTasks[call.id] = nil
+        call.destroy()
+    }
+
+    /// After the Shutdown reply went out: no new calls, end the open ones,
+    /// and tell the handlers still working that nobody is waiting.
+    private func beginShutdown() {
+        guard !isShuttingDown else { return }
+        isShuttingDown = true
+        PluginLog.debug("plugin server: shutting down", ["calls_in_handler": String(handlerTasks.count)])
+        grpc_server_shutdown_and_notify(server, queue, CompletionTag.serverShutdown.pointer)
+        grpc_server_cancel_all_calls(server)
+        for task in handlerTasks.values { task.cancel() }
+    }
+
+    /// Destroys a server and its queue once nothing is pending on either.
+    private static func destroy(server: OpaquePointer, queue: OpaquePointer, started: Bool) {
+        if !started {
+            grpc_server_shutdown_and_notify(server, queue, CompletionTag.serverShutdown.pointer)
+            _ = grpc_completion_queue_next(queue, gpr_inf_future(GPR_CLOCK_MONOTONIC), nil)
+        }
+        grpc_server_destroy(server)
+        grpc_completion_queue_shutdown(queue)
+        while grpc_completion_queue_next(queue, gpr_inf_future(GPR_CLOCK_MONOTONIC), nil).type != GRPC_QUEUE_SHUTDOWN {}
+        grpc_completion_queue_destroy(queue)
+    }
+
+    private static func timespan(_ duration: Duration) -> gpr_timespec {
+        let (seconds, attoseconds) = duration.components
+        return gpr_time_from_nanos(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, GPR_TIMESPAN)
+    }
+}

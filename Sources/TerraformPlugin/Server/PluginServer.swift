@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Serves a plugin to the program that launched it (Terraform, OpenTofu),
+/// as a go-plugin server does.
+public enum PluginServer {
+    /// Runs the plugin until the host asks it to stop, then exits the process.
+    ///
+    /// 1. Handshake: requires the host's magic cookie (else tells the person
+    ///    who ran the binary that it is a plugin, and exits 1) and protocol
+    ///    `configuration.protocolVersion` among `PLUGIN_PROTOCOL_VERSIONS`
+    ///    (else exits 1 with what was offered).
+    /// 2. AutoMTLS: when `PLUGIN_CLIENT_CERT` is set, serves TLS with a fresh
+    ///    self-signed P-256 certificate and accepts only clients presenting
+    ///    that certificate; plaintext otherwise.
+    /// 3. Listens on a fresh Unix socket under `PLUGIN_UNIX_SOCKET_DIR`
+    ///    (else `TMPDIR`, else /tmp), prints the one handshake line
+    ///    `1|6|unix|<socket>|grpc|<cert>` on stdout, and from then on sends
+    ///    anything written to stdout to stderr instead.
+    /// 4. Serves: calls to `configuration.handlerServices` go to `handler`,
+    ///    concurrently, each in its own task. The server answers
+    ///    `plugin.GRPCController/Shutdown` (then exits 0) and
+    ///    `grpc.health.v1.Health/Check` itself, and everything else with
+    ///    UNIMPLEMENTED.
+    ///
+    /// SIGINT is ignored; SIGTERM removes the socket and ends the process.
+    /// Blocks the calling thread, which becomes the server's completion-queue
+    /// thread: call it from synchronous top-level code, not from the main actor.
+    public static func serve(handler: some RPCHandler, configuration: PluginServerConfiguration = .init()) -> Never {
+        ProcessSignals.ignoreInterrupts()
+        let request: Handshake.Request
+        switch Handshake.negotiate(configuration, environment: { name in getenv(name).map { String(cString: $0) } }) {
+        case .success(let negotiated): request = negotiated
+        case .failure(let error): fail(error)
+        }
+
+        let library = GRPCLibrary()
+        let socketPath: String
+        let server: PluginGRPCServer
+        var certificateBase64 = ""
+        do throws(PluginServerError) {
+            let credentials = try makeCredentials(
+                clientCertificatePEM: request.clientCertificatePEM,
+                certificateBase64: &certificateBase64
+            )
+            socketPath = try PluginSocket.uniquePath(in: request.socketDirectory)
+            ProcessSignals.removeOnTermination(socketPath: socketPath)
+            server = try PluginGRPCServer(
+                handler: handler,
+                options: .init(socketPath: socketPath, configuration: configuration),
+                credentials: credentials
+            )
+        } catch {
+            fail(error)
+        }
+
+        announce(Handshake.line(protocolVersion: request.protocolVersion, socketPath: socketPath, certificateBase64: certificateBase64))
+        PluginLog.debug("plugin server: serving", ["address": socketPath, "tls": String(!certificateBase64.isEmpty)])
+
+        let outcome = server.run()
+        unlink(socketPath)
+        if outcome == .drained {
+            _ = consume library
+        }
+        exit(0)
+    }
+
+    /// TLS credentials and the certificate for the handshake line, or
+    /// plaintext and an empty field when the host gave no client certificate.
+    private static func makeCredentials(
+        clientCertificatePEM: String?,
+        certificateBase64: inout String
+    ) throws(PluginServerError) -> ServerCredentials {
+        guard let clientCertificatePEM else { return .insecure() }
+        guard isPEMCertificate(clientCertificatePEM) else { throw .invalidClientCertificate }
+        let certificate = try SelfSignedCertificate.generate(curve: .p256)
+        certificateBase64 = certificate.certificateBase64
+        guard let credentials = ServerCredentials.mutualTLS(certificate, clientRootsPEM: clientCertificatePEM) else {
+            throw .certificate(step: "load it into gRPC", detail: "")
+        }
+        return credentials
+    }
+
+    /// Writes the handshake line, the only output ever made on stdout, then
+    /// points stdout at stderr so that stray output cannot reach the host's
+    /// handshake reader.
+    private static func announce(_ line: String) {
+        var bytes = Array(line.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written < 0, errno == EINTR { continue }
+            // The host is gone: nobody will ever connect.
+            guard written > 0 else { exit(1) }
+            bytes = bytes.dropFirst(written)
+        }
+        dup2(STDERR_FILENO, STDOUT_FILENO)
+    }
+
+    private static func fail(_ error: PluginServerError) -> Never {
+        let text = error.description + "\n"
+        _ = text.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
+        exit(1)
+    }
+}

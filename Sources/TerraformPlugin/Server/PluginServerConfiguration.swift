@@ -1,0 +1,29 @@
+/// How `PluginServer.serve` presents itself to the plugin host. The defaults
+/// are Terraform's: its magic cookie, plugin protocol 6, tfplugin6 calls to
+/// the handler.
+public struct PluginServerConfiguration: Sendable {
+    /// The environment variable the host sets to show that it launched us.
+    public var magicCookieKey = "TF_PLUGIN_MAGIC_COOKIE"
+    public var magicCookieValue = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
+
+    /// The plugin protocol version we speak; it must be among those the host
+    /// offers in `PLUGIN_PROTOCOL_VERSIONS`.
+    public var protocolVersion = 6
+
+    /// gRPC services (`package.Service`) whose calls go to the handler. Calls
+    /// to any other service the server does not serve itself are answered
+    /// UNIMPLEMENTED without reading a request, so a streaming client is never
+    /// left waiting.
+    public var handlerServices: [String] = ["tfplugin6.Provider"]
+
+    /// Largest message received or sent; terraform-plugin-go's limit. gRPC's
+    /// 4 MiB default has broken real providers with large states.
+    public var maxMessageBytes = 256 << 20
+
+    /// After `plugin.GRPCController/Shutdown`, how long calls still in the
+    /// handler may take to finish before the process exits anyway. Their
+    /// tasks are cancelled when shutdown begins.
+    public var shutdownGracePeriod: Duration = .milliseconds(300)
+
+    public init() {}
+}

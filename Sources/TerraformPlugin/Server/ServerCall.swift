@@ -1,0 +1,134 @@
+import CGRPCCore
+
+/// One incoming call and every gRPC object it holds, each destroyed exactly
+/// once by `destroy()`.
+///
+/// Ownership passes between threads in phases, never shared: the
+/// completion-queue thread owns the call until it hands the request to a
+/// handler task; that task owns it until `finish` has started the final
+/// batch (and touches nothing after); from the `finished` completion on, the
+/// completion-queue thread owns it again and destroys it. gRPC's completion
+/// queue orders each hand-over, hence `@unchecked Sendable`.
+final class ServerCall: @unchecked Sendable {
+    let id: UInt64
+    private let storage: UnsafeMutablePointer<cgrpc_server_call>
+    private var isDestroyed = false
+
+    init(id: UInt64) {
+        self.id = id
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: cgrpc_server_call())
+        grpc_call_details_init(field(\.details))
+        grpc_metadata_array_init(field(\.request_metadata))
+    }
+
+    deinit { assert(isDestroyed, "call \(id) was never destroyed") }
+
+    /// Asks the server to fill this call in with the next incoming one.
+    func request(from server: OpaquePointer, queue: OpaquePointer) {
+        let error = grpc_server_request_call(
+            server, field(\.call), field(\.details), field(\.request_metadata), queue, queue,
+            CompletionTag(callID: id, step: .requested).pointer
+        )
+        precondition(error == GRPC_CALL_OK, "grpc_server_request_call failed: \(error)")
+    }
+
+    /// The full method path, e.g. `/tfplugin6.Provider/GetProviderSchema`.
+    var method: String { ByteBuffers.string(of: field(\.details.method)) }
+
+    /// Whether the call ended for a reason other than our status (client
+    /// cancel, deadline, disconnect, server shutdown). Valid once finished.
+    var wasCancelled: Bool { storage.pointee.cancelled != 0 }
+
+    /// Starts reading the request message; completes as `received`.
+    func receiveRequest() {
+        var operation = grpc_op()
+        operation.op = GRPC_OP_RECV_MESSAGE
+        operation.data.recv_message.recv_message = field(\.request)
+        start([operation], step: .received)
+    }
+
+    /// The request message, once `received` completed; nil if the call ended
+    /// without one. Frees gRPC's buffer.
+    func takeRequest() -> [UInt8]? {
+        guard let buffer = storage.pointee.request else { return nil }
+        storage.pointee.request = nil
+        defer { grpc_byte_buffer_destroy(buffer) }
+        return ByteBuffers.bytes(of: buffer)
+    }
+
+    /// Sends the answer and closes the call, in one batch; completes as
+    /// `finished`. The caller must not use the call afterwards: by the time
+    /// this returns, the completion-queue thread may already have destroyed it.
+    func finish(_ result: RPCResult) {
+        var operations: [grpc_op] = []
+        operations.reserveCapacity(4)
+
+        var initialMetadata = grpc_op()
+        initialMetadata.op = GRPC_OP_SEND_INITIAL_METADATA
+        operations.append(initialMetadata)
+
+        let status: RPCStatusCode
+        var hasDetails = false
+        switch result {
+        case .success(let bytes):
+            status = .ok
+            storage.pointee.response = ByteBuffers.make(bytes)
+            var message = grpc_op()
+            message.op = GRPC_OP_SEND_MESSAGE
+            message.data.send_message.send_message = storage.pointee.response
+            operations.append(message)
+        case .failure(let code, let text):
+            status = code
+            if !text.isEmpty {
+                storage.pointee.status_details = grpc_slice_from_copied_string(text)
+                hasDetails = true
+            }
+        }
+
+        var sendStatus = grpc_op()
+        sendStatus.op = GRPC_OP_SEND_STATUS_FROM_SERVER
+        sendStatus.data.send_status_from_server.status = grpc_status_code(rawValue: numericCast(status.rawValue))
+        sendStatus.data.send_status_from_server.status_details = hasDetails ? field(\.status_details) : nil
+        operations.append(sendStatus)
+
+        var close = grpc_op()
+        close.op = GRPC_OP_RECV_CLOSE_ON_SERVER
+        close.data.recv_close_on_server.cancelled = field(\.cancelled)
+        operations.append(close)
+
+        start(operations, step: .finished)
+    }
+
+    /// Releases everything; called once, on the completion-queue thread,
+    /// after the last batch completed (or when no call was ever delivered).
+    func destroy() {
+        precondition(!isDestroyed, "call \(id) destroyed twice")
+        isDestroyed = true
+        if let call = storage.pointee.call { grpc_call_unref(call) }
+        grpc_call_details_destroy(field(\.details))
+        grpc_metadata_array_destroy(field(\.request_metadata))
+        if let buffer = storage.pointee.request { grpc_byte_buffer_destroy(buffer) }
+        if let buffer = storage.pointee.response { grpc_byte_buffer_destroy(buffer) }
+        grpc_slice_unref(storage.pointee.status_details)
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+    }
+
+    private func start(_ operations: [grpc_op], step: CompletionTag.Step) {
+        let tag = CompletionTag(callID: id, step: step).pointer
+        let error = operations.withUnsafeBufferPointer { buffer in
+            grpc_call_start_batch(storage.pointee.call, buffer.baseAddress, buffer.count, tag, nil)
+        }
+        // Only misuse (a second batch of the same kind, a closed call) makes
+        // this fail, and then no completion would ever come: stop loudly.
+        precondition(error == GRPC_CALL_OK, "grpc_call_start_batch failed: \(error)")
+    }
+
+    /// The address of one field of the storage, stable for the call's life;
+    /// gRPC writes results there.
+    private func field<Value>(_ keyPath: WritableKeyPath<cgrpc_server_call, Value>) -> UnsafeMutablePointer<Value> {
+        let offset = MemoryLayout<cgrpc_server_call>.offset(of: keyPath)!
+        return (UnsafeMutableRawPointer(storage) + offset).assumingMemoryBound(to: Value.self)
+    }
+}
