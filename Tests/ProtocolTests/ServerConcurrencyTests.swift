@@ -1,0 +1,158 @@
+import Foundation
+import PluginTestSupport
+import TerraformPlugin
+import Testing
+
+/// A handler whose calls take as long as the test asks, to see the server
+/// run them side by side and stop them on shutdown.
+private struct TimingHandler: RPCHandler {
+    func handle(method: String, request: [UInt8]) async -> RPCResult {
+        switch method {
+        case "/test.Timing/Echo":
+            return .success(request)
+        case "/test.Timing/Sleep":
+            // The request is the number of milliseconds, as text.
+            let milliseconds = Int(String(decoding: request, as: UTF8.self)) ?? 0
+            do {
+                try await Task.sleep(for: .milliseconds(milliseconds))
+                return .success(Array("slept".utf8))
+            } catch {
+                return .failure(.cancelled, "cancelled while sleeping")
+            }
+        default:
+            return .failure(.unimplemented, "no \(method)")
+        }
+    }
+}
+
+@Suite("Plugin server calls, concurrency and shutdown (server in the test process)")
+struct ServerConcurrencyTests {
+    private static func sleep(_ milliseconds: Int) -> [UInt8] { Array(String(milliseconds).utf8) }
+
+    private struct Running {
+        let server: InProcessPluginServer
+        let client: PluginClient
+
+        init(maxMessageBytes: Int = 256 << 20) throws {
+            var configuration = PluginServerConfiguration()
+            configuration.handlerServices = ["test.Timing"]
+            configuration.maxMessageBytes = maxMessageBytes
+            let identity = try ClientIdentity.generate(curve: .p521)
+            server = try InProcessPluginServer(handler: TimingHandler(), configuration: configuration, clientIdentity: identity)
+            client = server.makeClient(presenting: identity)
+        }
+
+        /// Stops the server as the host does; how it ended.
+        func shutdown() async -> PluginGRPCServer.Outcome? {
+            let result = await client.call("/plugin.GRPCController/Shutdown")
+            #expect(result.status == .ok, "\(result)")
+            return await server.waitForStop(timeout: .seconds(5))
+        }
+    }
+
+    @Test("Slow calls run side by side: ten half-second calls take well under five seconds")
+    func slowCallsRunConcurrently() async throws {
+        let running = try Running()
+        let started = ContinuousClock.now
+        let results = await withTaskGroup(of: CallResult.self) { group in
+            for _ in 0..<10 {
+                group.addTask { await running.client.call("/test.Timing/Sleep", request: Self.sleep(500), timeout: .seconds(20)) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(results.count == 10)
+        #expect(results.allSatisfy { $0.status == .ok && $0.response == Array("slept".utf8) }, "\(results)")
+        #expect(elapsed < .milliseconds(2500), "took \(elapsed)")
+        #expect(await running.shutdown() == .drained)
+    }
+
+    @Test("A slow call does not hold up a quick one")
+    func slowCallDoesNotBlock() async throws {
+        let running = try Running()
+        async let slow = running.client.call("/test.Timing/Sleep", request: Self.sleep(3000), timeout: .seconds(20))
+        try await Task.sleep(for: .milliseconds(100))
+        let started = ContinuousClock.now
+        let quick = await running.client.call("/test.Timing/Echo", request: [1, 2, 3])
+        #expect(quick.response == [1, 2, 3], "\(quick)")
+        #expect(ContinuousClock.now - started < .seconds(1))
+        // Shutdown cancels the slow call's task, so the server still drains.
+        #expect(await running.shutdown() == .drained)
+        #expect(await slow.status != .ok)
+    }
+
+    @Test("Request and response bytes round-trip exactly, 20 MiB included")
+    func echo() async throws {
+        let running = try Running()
+        let random = try #require(FileHandle(forReadingAtPath: "/dev/urandom"))
+        for size in [0, 1, 100, 20 << 20] {
+            let request = [UInt8](try random.read(upToCount: size) ?? Data())
+            try #require(request.count == size)
+            let result = await running.client.call("/test.Timing/Echo", request: request, timeout: .seconds(30))
+            #expect(result.status == .ok, "\(size) bytes: \(result)")
+            let identical = result.response == request
+            #expect(identical, "\(size) bytes sent, \(result.response?.count ?? -1) received")
+        }
+        #expect(await running.shutdown() == .drained)
+    }
+
+    @Test("Messages above the configured limit are refused with RESOURCE_EXHAUSTED")
+    func messageLimit() async throws {
+        let running = try Running(maxMessageBytes: 1 << 20)
+        let small = await running.client.call("/test.Timing/Echo", request: [UInt8](repeating: 7, count: 512 << 10))
+        #expect(small.status == .ok, "\(small)")
+        let large = await running.client.call("/test.Timing/Echo", request: [UInt8](repeating: 7, count: 2 << 20))
+        #expect(large.status == .resourceExhausted, "\(large)")
+        #expect(await running.shutdown() == .drained)
+    }
+
+    @Test("A client that gives up mid-call leaves no trace: later calls work, shutdown drains")
+    func clientGivesUp() async throws {
+        let running = try Running()
+        for _ in 0..<5 {
+            let abandoned = await running.client.call("/test.Timing/Sleep", request: Self.sleep(400), timeout: .milliseconds(50))
+            #expect(abandoned.status == .deadlineExceeded, "\(abandoned)")
+        }
+        // Those handlers finish after their clients left; their answers go nowhere.
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(await running.client.call("/test.Timing/Echo", request: [9]).response == [9])
+        #expect(await running.shutdown() == .drained)
+    }
+
+    @Test("Shutdown cancels calls still in the handler and the server drains within a second")
+    func shutdownCancelsHandlers() async throws {
+        let running = try Running()
+        async let pending = running.client.call("/test.Timing/Sleep", request: Self.sleep(30_000), timeout: .seconds(60))
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        #expect(await running.shutdown() == .drained)
+        #expect(ContinuousClock.now - started < .seconds(1))
+        let result = await pending
+        #expect(result.status != .ok, "\(result)")
+    }
+
+    @Test("Thousands of calls from many threads leave every call closed")
+    func manyCalls() async throws {
+        let running = try Running()
+        let failures = await withTaskGroup(of: [CallResult].self) { group in
+            for worker in 0..<16 {
+                group.addTask {
+                    await onOwnThread {
+                        var failures: [CallResult] = []
+                        for index in 0..<125 {
+                            let health = (worker + index).isMultiple(of: 3)
+                            let result = health
+                                ? running.client.blockingCall("/grpc.health.v1.Health/Check", timeout: .seconds(30))
+                                : running.client.blockingCall("/test.Timing/Echo", request: [UInt8(index)], timeout: .seconds(30))
+                            if result.status != .ok { failures.append(result) }
+                        }
+                        return failures
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(5))")
+        #expect(await running.shutdown() == .drained)
+    }
+}

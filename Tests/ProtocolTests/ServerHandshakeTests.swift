@@ -1,0 +1,131 @@
+import Testing
+import TerraformPlugin
+
+@Suite("Plugin server handshake, routing and built-in services")
+struct ServerHandshakeTests {
+    private static let cookie = PluginServerConfiguration().magicCookieValue
+
+    private func negotiate(_ environment: [String: String]) -> Result<Handshake.Request, PluginServerError> {
+        Handshake.negotiate(PluginServerConfiguration(), environment: { environment[$0] })
+    }
+
+    @Test("Without the magic cookie, or with a wrong one, the host is told this is a plugin")
+    func missingCookie() {
+        #expect(negotiate(["PLUGIN_PROTOCOL_VERSIONS": "6"]) == .failure(.notLaunchedByHost))
+        #expect(negotiate(["TF_PLUGIN_MAGIC_COOKIE": "nope", "PLUGIN_PROTOCOL_VERSIONS": "6"]) == .failure(.notLaunchedByHost))
+        #expect(PluginServerError.notLaunchedByHost.description.contains("This binary is a plugin."))
+    }
+
+    @Test("The cookie key and value can be configured")
+    func configuredCookie() {
+        var configuration = PluginServerConfiguration()
+        configuration.magicCookieKey = "OTHER_COOKIE"
+        configuration.magicCookieValue = "abc"
+        let accepted = Handshake.negotiate(configuration) { ["OTHER_COOKIE": "abc", "PLUGIN_PROTOCOL_VERSIONS": "6"][$0] }
+        #expect(accepted.map(\.protocolVersion) == .success(6))
+        let refused = Handshake.negotiate(configuration) { ["TF_PLUGIN_MAGIC_COOKIE": Self.cookie, "PLUGIN_PROTOCOL_VERSIONS": "6"][$0] }
+        #expect(refused == .failure(.notLaunchedByHost))
+    }
+
+    @Test("Protocol 6 is chosen from a comma list, spaces allowed")
+    func chooses6() {
+        for offered in ["6", "5,6", "6,5", " 5 , 6 ", "4,x,6"] {
+            let result = negotiate(["TF_PLUGIN_MAGIC_COOKIE": Self.cookie, "PLUGIN_PROTOCOL_VERSIONS": offered])
+            #expect(result.map(\.protocolVersion) == .success(6), "offered \(offered)")
+        }
+    }
+
+    @Test("When 6 is not offered the error names what was offered and what we speak")
+    func six_notOffered() throws {
+        let result = negotiate(["TF_PLUGIN_MAGIC_COOKIE": Self.cookie, "PLUGIN_PROTOCOL_VERSIONS": "4,5"])
+        guard case .failure(let error) = result else { Issue.record("accepted \(result)"); return }
+        #expect(error.description.contains("PLUGIN_PROTOCOL_VERSIONS=4,5"))
+        #expect(error.description.contains("protocol version 6"))
+        for offered in [nil, "", "16", "60"] as [String?] {
+            var environment = ["TF_PLUGIN_MAGIC_COOKIE": Self.cookie]
+            environment["PLUGIN_PROTOCOL_VERSIONS"] = offered
+            #expect((try? negotiate(environment).get()) == nil, "offered \(offered ?? "nothing")")
+        }
+    }
+
+    @Test("The socket folder is PLUGIN_UNIX_SOCKET_DIR, else TMPDIR, else /tmp")
+    func socketDirectory() {
+        let base = ["TF_PLUGIN_MAGIC_COOKIE": Self.cookie, "PLUGIN_PROTOCOL_VERSIONS": "6"]
+        func directory(_ extra: [String: String]) -> String? {
+            try? negotiate(base.merging(extra) { $1 }).get().socketDirectory
+        }
+        #expect(directory(["PLUGIN_UNIX_SOCKET_DIR": "/a", "TMPDIR": "/b"]) == "/a")
+        #expect(directory(["PLUGIN_UNIX_SOCKET_DIR": "", "TMPDIR": "/b"]) == "/b")
+        #expect(directory(["TMPDIR": "/b"]) == "/b")
+        #expect(directory([:]) == "/tmp")
+    }
+
+    @Test("A client certificate is required only when PLUGIN_CLIENT_CERT is set and not empty")
+    func clientCertificate() {
+        let base = ["TF_PLUGIN_MAGIC_COOKIE": Self.cookie, "PLUGIN_PROTOCOL_VERSIONS": "6"]
+        #expect((try? negotiate(base.merging(["PLUGIN_CLIENT_CERT": "PEM"]) { $1 }).get())?.clientCertificatePEM == "PEM")
+        #expect((try? negotiate(base.merging(["PLUGIN_CLIENT_CERT": ""]) { $1 }).get())?.clientCertificatePEM == nil)
+        #expect((try? negotiate(base).get())?.clientCertificatePEM == nil)
+    }
+
+    @Test("The handshake line has go-plugin's six fields")
+    func line() {
+        #expect(Handshake.line(protocolVersion: 6, socketPath: "/tmp/p", certificateBase64: "QUJD") == "1|6|unix|/tmp/p|grpc|QUJD\n")
+        #expect(Handshake.line(protocolVersion: 6, socketPath: "/tmp/p", certificateBase64: "") == "1|6|unix|/tmp/p|grpc|\n")
+    }
+
+    @Test("Base64 for the certificate is standard and unpadded")
+    func base64() {
+        #expect(Base64.encodeWithoutPadding([]) == "")
+        #expect(Base64.encodeWithoutPadding(Array("f".utf8)) == "Zg")
+        #expect(Base64.encodeWithoutPadding(Array("fo".utf8)) == "Zm8")
+        #expect(Base64.encodeWithoutPadding(Array("foo".utf8)) == "Zm9v")
+        #expect(Base64.encodeWithoutPadding([0xfb, 0xff, 0xbf]) == "+/+/")
+    }
+
+    @Test("Socket paths are fresh, in the folder, and refused when too long for sun_path")
+    func socketPaths() throws {
+        let first = try PluginSocket.uniquePath(in: "/tmp/")
+        let second = try PluginSocket.uniquePath(in: "/tmp")
+        #expect(first != second)
+        #expect(first.hasPrefix("/tmp/plugin") && !first.hasPrefix("/tmp//"))
+        #expect(first.utf8.count == "/tmp/plugin".utf8.count + 16)
+        let long = "/" + String(repeating: "d", count: 100)
+        do {
+            let path = try PluginSocket.uniquePath(in: long)
+            Issue.record("accepted \(path)")
+        } catch {
+            #expect(error.description.contains("longer than a Unix socket allows"))
+        }
+    }
+
+    @Test("Calls are routed: built-ins, handler services, everything else unimplemented")
+    func routes() {
+        let services = ["tfplugin6.Provider"]
+        #expect(CallRoute(method: "/plugin.GRPCController/Shutdown", handlerServices: services) == .shutdown)
+        #expect(CallRoute(method: "/grpc.health.v1.Health/Check", handlerServices: services) == .healthCheck)
+        #expect(CallRoute(method: "/grpc.health.v1.Health/Watch", handlerServices: services) == .unimplemented)
+        #expect(CallRoute(method: "/tfplugin6.Provider/GetProviderSchema", handlerServices: services) == .handler)
+        #expect(CallRoute(method: "/tfplugin6.Provider/", handlerServices: services) == .unimplemented)
+        #expect(CallRoute(method: "/tfplugin6.ProviderX/Get", handlerServices: services) == .unimplemented)
+        #expect(CallRoute(method: "/plugin.GRPCStdio/StreamStdio", handlerServices: services) == .unimplemented)
+        #expect(CallRoute(method: "/plugin.GRPCBroker/StartStream", handlerServices: services) == .unimplemented)
+        #expect(CallRoute(method: "/tfplugin6.Provider/GetProviderSchema", handlerServices: []) == .unimplemented)
+    }
+
+    @Test("Health Check serves the plugin as a whole and as \"plugin\", nothing else")
+    func healthCheck() {
+        // HealthCheckResponse{status: SERVING} is field 1, varint 1.
+        guard case .success(let whole) = HealthCheck.answer([]) else { Issue.record("no answer"); return }
+        #expect(whole == [0x08, 0x01])
+        let plugin: [UInt8] = [0x0a, 0x06] + Array("plugin".utf8)
+        guard case .success(let named) = HealthCheck.answer(plugin) else { Issue.record("no answer"); return }
+        #expect(named == [0x08, 0x01])
+        let other: [UInt8] = [0x0a, 0x05] + Array("other".utf8)
+        guard case .failure(let code, let message) = HealthCheck.answer(other) else { Issue.record("served other"); return }
+        #expect(code == .notFound)
+        #expect(message == "unknown service other")
+        guard case .failure(let malformed, _) = HealthCheck.answer([0x0a, 0x10]) else { Issue.record("accepted garbage"); return }
+        #expect(malformed == .invalidArgument)
+    }
+}
