@@ -1,10 +1,6 @@
+// terraform-provider-turso: Terraform launches this binary as a plugin and
+// talks to it over tfplugin6 (see DESIGN.md).
 import TerraformPlugin
+import TursoProvider
 
-/// Until the tfplugin6 router lands, every provider call is unimplemented.
-struct UnimplementedHandler: RPCHandler {
-    func handle(method: String, request: [UInt8]) async -> RPCResult {
-        .failure(.unimplemented, "\(method) is not implemented yet")
-    }
-}
-
-PluginServer.serve(handler: UnimplementedHandler())
+servePlugin(provider: TursoProvider())
