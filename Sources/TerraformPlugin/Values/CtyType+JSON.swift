@@ -1,11 +1,130 @@
-// PLACEHOLDER: the codec implementation is being written (see DESIGN.md, Values).
 extension CtyType {
     /// Parses a type in cty's JSON form: `"string"`, `["list","number"]`,
     /// `["object",{"a":"bool"}]`, `["object",{...},["optional_attr"]]`.
+    /// The JSON is parsed strictly (see `JSONParser`) and may nest at most
+    /// `ValueNesting.maximumDepth` levels.
     public init(typeJSON bytes: [UInt8]) throws(ValueCodingError) {
-        throw ValueCodingError("type JSON parsing is not implemented yet")
+        self = try bytes.withUnsafeBufferPointer { (buffer) throws(ValueCodingError) -> CtyType in
+            try CtyType(typeJSON: buffer)
+        }
     }
 
-    /// The compact JSON form, with object attributes in sorted order.
-    public var typeJSON: [UInt8] { [] }
+    init(typeJSON buffer: UnsafeBufferPointer<UInt8>) throws(ValueCodingError) {
+        try self.init(typeDocument: JSONParser.parse(buffer))
+    }
+
+    /// A type from its parsed JSON form. Recursion follows the document,
+    /// whose depth the parser bounded.
+    init(typeDocument document: JSONDocument) throws(ValueCodingError) {
+        func invalid(_ message: String) -> ValueCodingError { ValueCodingError("invalid type JSON: \(message)") }
+        switch document {
+        case .string(let name):
+            switch name {
+            case "bool": self = .bool
+            case "number": self = .number
+            case "string": self = .string
+            case "dynamic": self = .dynamic
+            default: throw invalid("unknown type \(PluginLog.jsonString(ValueMessages.excerpt(name)))")
+            }
+        case .array(let parts):
+            guard case .string(let kind)? = parts.first else {
+                throw invalid("expected a kind (\"list\", \"set\", \"map\", \"tuple\" or \"object\") as the first element of the array")
+            }
+            switch kind {
+            case "list", "set", "map":
+                guard parts.count == 2 else { throw invalid("\(PluginLog.jsonString(kind)) takes exactly one element type") }
+                let element = try CtyType(typeDocument: parts[1])
+                self = kind == "list" ? .list(element) : kind == "set" ? .set(element) : .map(element)
+            case "tuple":
+                guard parts.count == 2, case .array(let elementDocuments) = parts[1] else {
+                    throw invalid("\"tuple\" takes exactly one array of element types")
+                }
+                var elements: [CtyType] = []
+                elements.reserveCapacity(elementDocuments.count)
+                for elementDocument in elementDocuments { elements.append(try CtyType(typeDocument: elementDocument)) }
+                self = .tuple(elements)
+            case "object":
+                guard parts.count == 2 || parts.count == 3, case .object(let members) = parts[1] else {
+                    throw invalid("\"object\" takes an object of attribute types and, optionally, an array of optional attribute names")
+                }
+                var attributes = [String: CtyType](minimumCapacity: members.count)
+                for (name, attributeDocument) in members { attributes[name] = try CtyType(typeDocument: attributeDocument) }
+                var optional = Set<String>()
+                if parts.count == 3 {
+                    guard case .array(let names) = parts[2] else {
+                        throw invalid("the optional attributes of an object must be an array of names")
+                    }
+                    for nameDocument in names {
+                        guard case .string(let name) = nameDocument else {
+                            throw invalid("the optional attributes of an object must be an array of names")
+                        }
+                        guard attributes[name] != nil else {
+                            throw invalid("optional attribute \(PluginLog.jsonString(name)) is not an attribute of the object")
+                        }
+                        optional.insert(name)
+                    }
+                }
+                self = .object(attributes, optional: optional)
+            default:
+                throw invalid("unknown kind \(PluginLog.jsonString(ValueMessages.excerpt(kind)))")
+            }
+        default:
+            throw invalid("expected a type name or a [kind, ...] array, found \(document.kindDescription)")
+        }
+    }
+
+    /// The compact JSON form, with object attributes (and optional attribute
+    /// names) in sorted order, so equal types have equal JSON.
+    public var typeJSON: [UInt8] {
+        var writer = JSONWriter(capacity: 64)
+        writeTypeJSON(into: &writer)
+        return writer.bytes
+    }
+
+    func writeTypeJSON(into writer: inout JSONWriter) {
+        switch self {
+        case .bool: writer.writeRaw("\"bool\"")
+        case .number: writer.writeRaw("\"number\"")
+        case .string: writer.writeRaw("\"string\"")
+        case .dynamic: writer.writeRaw("\"dynamic\"")
+        case .list(let element):
+            writer.writeRaw("[\"list\",")
+            element.writeTypeJSON(into: &writer)
+            writer.writeByte(UInt8(ascii: "]"))
+        case .set(let element):
+            writer.writeRaw("[\"set\",")
+            element.writeTypeJSON(into: &writer)
+            writer.writeByte(UInt8(ascii: "]"))
+        case .map(let element):
+            writer.writeRaw("[\"map\",")
+            element.writeTypeJSON(into: &writer)
+            writer.writeByte(UInt8(ascii: "]"))
+        case .tuple(let elements):
+            writer.writeRaw("[\"tuple\",[")
+            for (index, element) in elements.enumerated() {
+                if index > 0 { writer.writeByte(UInt8(ascii: ",")) }
+                element.writeTypeJSON(into: &writer)
+            }
+            writer.writeRaw("]]")
+        case .object(let attributes, let optional):
+            writer.writeRaw("[\"object\",{")
+            let names = attributes.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for (index, name) in names.enumerated() {
+                if index > 0 { writer.writeByte(UInt8(ascii: ",")) }
+                writer.writeString(name)
+                writer.writeByte(UInt8(ascii: ":"))
+                attributes[name]!.writeTypeJSON(into: &writer)
+            }
+            writer.writeByte(UInt8(ascii: "}"))
+            if !optional.isEmpty {
+                writer.writeRaw(",[")
+                for (index, name) in optional.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                    if index > 0 { writer.writeByte(UInt8(ascii: ",")) }
+                    writer.writeString(name)
+                }
+                writer.writeByte(UInt8(ascii: "]"))
+            }
+            writer.writeByte(UInt8(ascii: "]"))
+        }
+    }
 }

@@ -10,7 +10,10 @@ public struct CtyValue: Sendable {
 
     public enum Storage: Sendable {
         case null
-        case unknown(CtyRefinements)
+        /// Boxed: refinements are rare but large (about 110 bytes inline),
+        /// and every value would otherwise carry their size, on the heap and
+        /// on the stack of every recursive codec function.
+        indirect case unknown(CtyRefinements)
         case bool(Bool)
         case number(CtyNumber)
         case string(String)
@@ -51,10 +54,16 @@ extension CtyValue {
     }
 
     /// A set; duplicate elements are dropped, as sets hold each value once.
+    /// Elements that are or contain unknowns are all kept: cty never counts
+    /// two unknowns as the same element (they may turn out different), and
+    /// Terraform checks that a plan keeps as many elements as it sent.
     public static func set(of elementType: CtyType, _ elements: [CtyValue]) -> CtyValue {
         var unique: [CtyValue] = []
-        var seen = Set<CtyValue>()
-        for element in elements where seen.insert(element).inserted { unique.append(element) }
+        unique.reserveCapacity(elements.count)
+        var seen = Set<CtyValue>(minimumCapacity: elements.count)
+        for element in elements where !element.isWhollyKnown || seen.insert(element).inserted {
+            unique.append(element)
+        }
         return CtyValue(uncheckedType: .set(elementType), storage: .elements(unique))
     }
 
@@ -181,10 +190,22 @@ extension CtyValue: Hashable {
         case (.attributes(let a), .attributes(let b)): return a == b
         case (.elements(let a), .elements(let b)):
             guard a.count == b.count else { return false }
-            if case .set = lhs.type { return Set(a) == Set(b) }
+            if case .set = lhs.type { return CtyValue.sameElements(a, b) }
             return a == b
         default: return false
         }
+    }
+
+    /// Set elements compared as a multiset: a set may hold the same unknown
+    /// more than once (see `set(of:_:)`).
+    private static func sameElements(_ a: [CtyValue], _ b: [CtyValue]) -> Bool {
+        var counts = [CtyValue: Int](minimumCapacity: a.count)
+        for element in a { counts[element, default: 0] += 1 }
+        for element in b {
+            guard let count = counts[element], count > 0 else { return false }
+            counts[element] = count - 1
+        }
+        return true
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -198,8 +219,10 @@ extension CtyValue: Hashable {
         case .attributes(let attributes): hasher.combine(attributes)
         case .elements(let elements):
             if case .set = type {
-                // Order-independent: combine the elements' own hashes commutatively.
-                hasher.combine(elements.reduce(0) { $0 ^ $1.hashValue })
+                // Order-independent: combine the elements' own hashes
+                // commutatively. A sum, not XOR, so that repeated unknown
+                // elements do not cancel out.
+                hasher.combine(elements.reduce(0) { $0 &+ $1.hashValue })
             } else {
                 hasher.combine(elements)
             }

@@ -1,0 +1,218 @@
+/// The output side of a value encoder. The walker below checks every value
+/// against its declared type and calls these in document order, so MessagePack
+/// and JSON (and the conformance check, which writes nothing) apply exactly
+/// the same rules.
+protocol ValueWriter {
+    /// JSON has no way to write an unknown value.
+    static var canWriteUnknown: Bool { get }
+    mutating func writeNull()
+    /// Only called when `canWriteUnknown`. `type` is the declared type, which
+    /// decides which refinements apply.
+    mutating func writeUnknown(_ refinements: CtyRefinements, of type: CtyType)
+    mutating func writeBool(_ value: Bool)
+    mutating func writeNumber(_ value: CtyNumber)
+    mutating func writeString(_ value: String)
+    mutating func beginArray(count: Int)
+    /// Before each array element; `first` for the first one.
+    mutating func beginElement(first: Bool)
+    mutating func endArray()
+    mutating func beginMap(count: Int)
+    /// A map key or attribute name, before its value.
+    mutating func writeKey(_ key: String, first: Bool)
+    mutating func endMap()
+    /// Around a value at a `dynamic` position, whose own type travels with it.
+    mutating func beginDynamic(type: CtyType)
+    mutating func endDynamic(type: CtyType)
+}
+
+/// Walks a value along its declared type, checking that it conforms, and
+/// hands the parts to a writer. Errors carry the path of the offending part.
+struct ValueEncoder<Writer: ValueWriter> {
+    var writer: Writer
+    private var steps: [AttributePath.Step] = []
+
+    init(writer: Writer) { self.writer = writer }
+
+    private func error(_ message: String) -> ValueCodingError {
+        ValueCodingError(message, at: AttributePath(steps))
+    }
+
+    mutating func encode(_ value: CtyValue, as type: CtyType) throws(ValueCodingError) {
+        if case .dynamic = type {
+            try encodeDynamic(value)
+            return
+        }
+        switch value.storage {
+        case .null:
+            try checkCompatible(value, type)
+            writer.writeNull()
+        case .unknown(let refinements):
+            try checkCompatible(value, type)
+            guard Writer.canWriteUnknown else {
+                throw error("the value is unknown, and JSON cannot represent unknown values")
+            }
+            writer.writeUnknown(refinements, of: type)
+        case .bool(let bool):
+            guard case .bool = type, case .bool = value.type else { throw mismatch(value, type) }
+            writer.writeBool(bool)
+        case .number(let number):
+            guard case .number = type, case .number = value.type else { throw mismatch(value, type) }
+            writer.writeNumber(number)
+        case .string(let string):
+            guard case .string = type, case .string = value.type else { throw mismatch(value, type) }
+            writer.writeString(string)
+        case .elements(let elements):
+            switch (type, value.type) {
+            case (.list(let elementType), .list), (.set(let elementType), .set):
+                try encodeElements(elements, as: { _ in elementType })
+            case (.tuple(let elementTypes), .tuple):
+                guard elements.count == elementTypes.count else {
+                    throw error("expected a tuple of \(ValueMessages.count(elementTypes.count, "element")), found one of \(elements.count)")
+                }
+                try encodeElements(elements, as: { elementTypes[$0] })
+            default:
+                throw mismatch(value, type)
+            }
+        case .attributes(let attributes):
+            switch (type, value.type) {
+            case (.map(let elementType), .map):
+                try encodeMap(attributes, elementType: elementType)
+            case (.object(let attributeTypes, _), .object):
+                try encodeObject(attributes, attributeTypes: attributeTypes)
+            default:
+                throw mismatch(value, type)
+            }
+        }
+    }
+
+    private mutating func encodeDynamic(_ value: CtyValue) throws(ValueCodingError) {
+        // A null or unknown whose type is not decided has no type to send.
+        if value.type.isDynamic {
+            switch value.storage {
+            case .null:
+                writer.writeNull()
+            case .unknown:
+                guard Writer.canWriteUnknown else {
+                    throw error("the value is unknown, and JSON cannot represent unknown values")
+                }
+                writer.writeUnknown(CtyRefinements(), of: .dynamic)
+            default:
+                throw error("a known value must have a concrete type, not dynamic")
+            }
+            return
+        }
+        writer.beginDynamic(type: value.type)
+        try encode(value, as: value.type)
+        writer.endDynamic(type: value.type)
+    }
+
+    private mutating func encodeElements(_ elements: [CtyValue], as elementType: (Int) -> CtyType) throws(ValueCodingError) {
+        writer.beginArray(count: elements.count)
+        steps.append(.index(0))
+        for (index, element) in elements.enumerated() {
+            steps[steps.count - 1] = .index(Int64(index))
+            writer.beginElement(first: index == 0)
+            try encode(element, as: elementType(index))
+        }
+        steps.removeLast()
+        writer.endArray()
+    }
+
+    private mutating func encodeMap(_ elements: [String: CtyValue], elementType: CtyType) throws(ValueCodingError) {
+        writer.beginMap(count: elements.count)
+        // Sorted by UTF-8 bytes, as cty orders keys: the output is
+        // deterministic, so equal values encode to equal bytes.
+        let keys = elements.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        for (index, key) in keys.enumerated() {
+            writer.writeKey(key, first: index == 0)
+            steps.append(.key(key))
+            try encode(elements[key]!, as: elementType)
+            steps.removeLast()
+        }
+        writer.endMap()
+    }
+
+    private mutating func encodeObject(_ attributes: [String: CtyValue], attributeTypes: [String: CtyType]) throws(ValueCodingError) {
+        let names = attributeTypes.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        if attributes.count != attributeTypes.count || names.contains(where: { attributes[$0] == nil }) {
+            if let missing = names.first(where: { attributes[$0] == nil }) {
+                throw error("the object has no attribute \(PluginLog.jsonString(missing)), which its type requires")
+            }
+            let extra = attributes.keys.filter { attributeTypes[$0] == nil }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            throw error("unsupported attribute \(PluginLog.jsonString(extra.first ?? ""))")
+        }
+        writer.beginMap(count: names.count)
+        for (index, name) in names.enumerated() {
+            writer.writeKey(name, first: index == 0)
+            steps.append(.attribute(name))
+            try encode(attributes[name]!, as: attributeTypes[name]!)
+            steps.removeLast()
+        }
+        writer.endMap()
+    }
+
+    /// Nulls and unknowns have no content to check, only their type. A type
+    /// that is `dynamic` (or holds it) on either side is compatible: a null
+    /// of an undecided type is a null of any type, as cty converts it.
+    private func checkCompatible(_ value: CtyValue, _ type: CtyType) throws(ValueCodingError) {
+        guard value.type.isCompatible(with: type) else { throw mismatch(value, type) }
+    }
+
+    private func mismatch(_ value: CtyValue, _ type: CtyType) -> ValueCodingError {
+        switch value.storage {
+        case .null: error("expected \(type.described), found a null of type \(value.type.friendlyName)")
+        case .unknown: error("expected \(type.described), found an unknown of type \(value.type.friendlyName)")
+        default: error("expected \(type.described), found \(value.type.described)")
+        }
+    }
+}
+
+extension CtyType {
+    /// Equal up to `dynamic`, which matches any type, and to the optional
+    /// markers of object type constraints.
+    func isCompatible(with other: CtyType) -> Bool {
+        switch (self, other) {
+        case (.dynamic, _), (_, .dynamic): true
+        case (.bool, .bool), (.number, .number), (.string, .string): true
+        case (.list(let a), .list(let b)), (.set(let a), .set(let b)), (.map(let a), .map(let b)): a.isCompatible(with: b)
+        case (.tuple(let a), .tuple(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.isCompatible(with: $1) }
+        case (.object(let a, _), .object(let b, _)):
+            a.count == b.count && a.allSatisfy { name, type in b[name].map { type.isCompatible(with: $0) } ?? false }
+        default: false
+        }
+    }
+}
+
+/// Writes nothing: the walker alone is the conformance check.
+struct DiscardingValueWriter: ValueWriter {
+    static var canWriteUnknown: Bool { true }
+    mutating func writeNull() {}
+    mutating func writeUnknown(_ refinements: CtyRefinements, of type: CtyType) {}
+    mutating func writeBool(_ value: Bool) {}
+    mutating func writeNumber(_ value: CtyNumber) {}
+    mutating func writeString(_ value: String) {}
+    mutating func beginArray(count: Int) {}
+    mutating func beginElement(first: Bool) {}
+    mutating func endArray() {}
+    mutating func beginMap(count: Int) {}
+    mutating func writeKey(_ key: String, first: Bool) {}
+    mutating func endMap() {}
+    mutating func beginDynamic(type: CtyType) {}
+    mutating func endDynamic(type: CtyType) {}
+}
+
+extension CtyValue {
+    /// Why this value cannot be sent as a value of `type`, or nil when it
+    /// can: the same check the encoders make, with the path of the first
+    /// offending part. Nulls may stand anywhere; `dynamic` accepts any
+    /// value of a concrete type.
+    public func conformanceError(to type: CtyType) -> ValueCodingError? {
+        var encoder = ValueEncoder(writer: DiscardingValueWriter())
+        do {
+            try encoder.encode(self, as: type)
+            return nil
+        } catch {
+            return error
+        }
+    }
+}
