@@ -1,4 +1,5 @@
 import CGRPCCore
+import Synchronization
 
 /// One incoming call and every gRPC object it holds, each destroyed exactly
 /// once by `destroy()`.
@@ -13,6 +14,10 @@ final class ServerCall: @unchecked Sendable {
     let id: UInt64
     private let storage: UnsafeMutablePointer<cgrpc_server_call>
     private var isDestroyed = false
+    /// Orders a handler task's writes before the completion-queue thread's
+    /// reads. gRPC's completion queue already does, but inside locks that
+    /// ThreadSanitizer cannot see; this makes the hand-over explicit.
+    private let handOver = Atomic<Bool>(false)
 
     init(id: UInt64) {
         self.id = id
@@ -97,6 +102,7 @@ final class ServerCall: @unchecked Sendable {
         close.data.recv_close_on_server.cancelled = field(\.cancelled)
         operations.append(close)
 
+        handOver.store(true, ordering: .releasing)
         start(operations, step: .finished)
     }
 
@@ -105,6 +111,7 @@ final class ServerCall: @unchecked Sendable {
     func destroy() {
         precondition(!isDestroyed, "call \(id) destroyed twice")
         isDestroyed = true
+        _ = handOver.load(ordering: .acquiring)
         if let call = storage.pointee.call { grpc_call_unref(call) }
         grpc_call_details_destroy(field(\.details))
         grpc_metadata_array_destroy(field(\.request_metadata))
