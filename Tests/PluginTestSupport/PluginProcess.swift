@@ -40,7 +40,13 @@ public final class PluginProcess: @unchecked Sendable {
         // inherits (and keeps open) another plugin's pipe.
         Self.spawnLock.lock()
         defer { Self.spawnLock.unlock() }
-        let out = try Self.pipe(), err = try Self.pipe()
+        let out = try Self.pipe()
+        let err: (read: Int32, write: Int32)
+        do { err = try Self.pipe() } catch {
+            close(out.read)
+            close(out.write)
+            throw error
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -105,7 +111,11 @@ public final class PluginProcess: @unchecked Sendable {
         return await onOwnThread { stdout.waitForEnd(timeout: timeout) && stderr.waitForEnd(timeout: timeout) }
     }
 
-    public func send(_ signal: Int32) { Glibc.kill(pid, signal) }
+    /// Sends `signal`, unless the process has already been reaped (its pid
+    /// may belong to another process by now).
+    public func send(_ signal: Int32) {
+        if exitStatus == nil { Glibc.kill(pid, signal) }
+    }
 
     /// The exit status if the process has ended (reaping it), else nil.
     public var exitStatus: ExitStatus? {
