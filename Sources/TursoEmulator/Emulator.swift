@@ -1,1 +1,0 @@
-// The Turso API emulator library.
