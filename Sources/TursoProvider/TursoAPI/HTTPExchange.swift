@@ -1,0 +1,50 @@
+/// One HTTP request of the Turso client, as the transport sends it.
+struct HTTPRequest: Sendable {
+    enum Method: String, Sendable {
+        case get = "GET", post = "POST", delete = "DELETE"
+    }
+
+    var method: Method
+    var url: String
+    /// Complete header lines (`Name: value`). They may hold the bearer
+    /// token: never log them.
+    var headers: [String]
+    /// Sent as the body when not nil (a POST without one sends `Content-Length: 0`).
+    var body: [UInt8]?
+    /// Use a new connection and do not keep it. For requests that must not
+    /// be repeated: libcurl silently resends a request whose reused
+    /// connection died before any answer, which for a create could mint twice.
+    var freshConnection = false
+}
+
+struct HTTPResponse: Sendable {
+    var status: Int
+    var body: [UInt8]
+    /// The raw `Retry-After` header, when the server sent one.
+    var retryAfter: String?
+}
+
+/// Why a request got no HTTP answer.
+struct TransportFailure: Error, Sendable {
+    enum Kind: Sendable, Hashable {
+        case libraryUnavailable
+        case resolve
+        case connect
+        case tls
+        case timeout
+        /// The connection broke, or closed without an answer.
+        case connectionLost
+        case responseTooLarge
+        case cancelled
+        case other
+    }
+
+    var kind: Kind
+    /// libcurl's explanation (host and port, never headers).
+    var message: String
+    /// Whether any of the request went out. When false the server surely
+    /// did not act on it, so even a create may be sent again.
+    var requestSent: Bool
+
+    static let cancelled = TransportFailure(kind: .cancelled, message: "cancelled", requestSent: false)
+}
