@@ -364,6 +364,13 @@ struct RouterTests {
         #expect(json == [])
     }
 
+    @Test("durations in the trace log are milliseconds with three decimals", arguments: [
+        (Duration.microseconds(42), "0.042"), (.microseconds(1500), "1.500"), (.seconds(2), "2000.000"), (.nanoseconds(999), "0.000"),
+    ])
+    func logDuration(duration: Duration, text: String) {
+        #expect(ProviderRouter.milliseconds(duration) == text)
+    }
+
     @Test("a request written by hand as protobuf bytes is served")
     func handWrittenRequest() async throws {
         let bytes = PB.string(1, "fake_thing")
