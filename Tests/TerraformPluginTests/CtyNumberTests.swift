@@ -13,11 +13,11 @@ struct CtyNumberTests {
 
     @Test("The smallest subnormal Double converts to all 751 of its significant digits and back")
     func smallestSubnormal() throws {
-        let number = try #require(CtyNumber(exactly: 5e-324))
+        let number = try #require(CtyNumber(exactly: .leastNonzeroMagnitude))
         #expect(number.digits.count == 751)
         #expect(number.exponent == -1074)
         #expect(number.description.hasPrefix("4.940656458412465441765687928682213723650598026143247644255856825006755072702087518652998363616359923797965646954457177309266567103559397963987747960107818781263007131903114045278458171678489821036887186360569987307230500063874091535649843873124733972731696151400317153853980741262385655911710266585566867681870395603106249319452715914924553293054565444011274801297099995419319894090804165633245247571478690147267801593552386115501348035264934720193790268107107491703332226844753335720832431936092382893458368060106011506169809753078342277318329247904982524730776375927247874656084778203734469699533647017972677717585125660551199131504891101451037862738167250955837389733598993664809941164205702637090279242767544565229087538682506419718265533447265625e-"))
-        #expect(number.exactDoubleValue == 5e-324)
+        #expect(number.exactDoubleValue == .leastNonzeroMagnitude)
         #expect(number.exactDoubleValue?.bitPattern == 1)
     }
 
@@ -124,7 +124,7 @@ struct CtyNumberTests {
     @Test("Generated Doubles survive Double -> decimal -> Double bit for bit")
     func generatedDoubles() throws {
         var random = ValuesRandom(seed: 0xC0FFEE)
-        for _ in 0..<3000 {
+        for _ in 0..<2000 {
             let double = Double(bitPattern: random.next())
             guard !double.isNaN else { continue }
             let number = try #require(CtyNumber(exactly: double))

@@ -1,5 +1,5 @@
 import Testing
-import TerraformPlugin
+@testable import TerraformPlugin
 
 @Suite("MessagePack decoding errors: malformed or mismatched input throws with the path, never crashes")
 struct ValuesMsgPackErrorTests {
@@ -209,12 +209,47 @@ struct ValuesMsgPackErrorTests {
             .object(["a": .string, "b": .list(.object(["c": .dynamic]))]),
         ]
         var decodedCount = 0
-        for _ in 0..<20000 {
+        for _ in 0..<10000 {
             let length = Int(random.next() % 24)
             let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             for type in types where (try? MsgPackValueCodec.decode(bytes, as: type)) != nil { decodedCount += 1 }
         }
         // Some inputs are valid (a lone fixint is a number), most are not.
         #expect(decodedCount > 0)
+    }
+}
+
+@Suite("UTF-8 validation agrees with the standard library's")
+struct ValuesUTF8ValidationTests {
+    private func agrees(_ bytes: [UInt8]) -> Bool {
+        let ours = bytes.withUnsafeBufferPointer { UTF8Text.string($0) }
+        return ours == String(validating: bytes, as: UTF8.self)
+    }
+
+    @Test("Boundary sequences: overlong forms, surrogates, the last code point and beyond")
+    func boundaries() {
+        let cases: [[UInt8]] = [
+            [], [0x00], [0x7F], [0x80], [0xC0, 0x80], [0xC1, 0xBF], [0xC2, 0x80], [0xDF, 0xBF], [0xE0, 0x9F, 0xBF],
+            [0xE0, 0xA0, 0x80], [0xED, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xEE, 0x80, 0x80], [0xEF, 0xBF, 0xBF],
+            [0xF0, 0x8F, 0xBF, 0xBF], [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80],
+            [0xF5, 0x80, 0x80, 0x80], [0xFF], [0xE2, 0x82], [0xE2, 0x82, 0x41], [0xF0, 0x9F, 0x98],
+            Array("plain ASCII that is longer than eight bytes".utf8), Array("ascii then é then more ascii!".utf8),
+            Array("12345678".utf8) + [0xC3], Array("1234567".utf8) + [0xC3, 0xA9],
+        ]
+        for bytes in cases {
+            #expect(agrees(bytes), "\(ValuesFixtures.hex(bytes))")
+        }
+    }
+
+    @Test("Random byte strings")
+    func randomBytes() {
+        var random = ValuesRandom(seed: 8)
+        let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF]
+        for _ in 0..<20000 {
+            let bytes = (0..<Int(random.next() % 16)).map { _ in
+                random.next() % 2 == 0 ? interesting[Int(random.next() % UInt64(interesting.count))] : UInt8(truncatingIfNeeded: random.next())
+            }
+            #expect(agrees(bytes), "\(ValuesFixtures.hex(bytes))")
+        }
     }
 }

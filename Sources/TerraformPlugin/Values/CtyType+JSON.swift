@@ -108,7 +108,7 @@ extension CtyType {
             writer.writeRaw("]]")
         case .object(let attributes, let optional):
             writer.writeRaw("[\"object\",{")
-            let names = attributes.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let names = attributes.keys.sorted(by: UTF8Text.precedes)
             for (index, name) in names.enumerated() {
                 if index > 0 { writer.writeByte(UInt8(ascii: ",")) }
                 writer.writeString(name)
@@ -118,7 +118,7 @@ extension CtyType {
             writer.writeByte(UInt8(ascii: "}"))
             if !optional.isEmpty {
                 writer.writeRaw(",[")
-                for (index, name) in optional.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                for (index, name) in optional.sorted(by: UTF8Text.precedes).enumerated() {
                     if index > 0 { writer.writeByte(UInt8(ascii: ",")) }
                     writer.writeString(name)
                 }

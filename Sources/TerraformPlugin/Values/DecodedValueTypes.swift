@@ -87,23 +87,24 @@ enum DecodedValueTypes {
 
     /// The element type of a decoded list, set or map whose declared element
     /// type contains `dynamic` and was concretised in some element: the one
-    /// type its elements have, as a cty collection holds elements of a
-    /// single type. Known elements decide it; null and unknown elements only
-    /// need a compatible type (say, a null of the declared, still dynamic,
-    /// type) and are retyped to it, as cty's conversions would. Elements of
-    /// conflicting types are an error.
+    /// type all elements can have, as a cty collection holds elements of a
+    /// single type. Element types are merged, a `dynamic` in one giving way
+    /// to what another has in its place (a null of undecided type, an empty
+    /// `list(dynamic)` next to a `list(string)`), and elements are retyped to
+    /// the result, as cty's conversions would. Conflicting types (a string
+    /// and a number) are an error.
     static func unifyElements(_ elements: inout [CtyValue], declared: CtyType) -> Result<CtyType, ValueCodingError> {
-        let common = elements.first(where: { !isNullOrUnknown($0) })?.type
-            ?? elements.first(where: { $0.type != declared })?.type
-            ?? declared
-        for index in elements.indices where elements[index].type != common {
-            let element = elements[index]
-            guard isNullOrUnknown(element), element.type.isCompatible(with: common) else {
+        guard var common = elements.first?.type else { return .success(declared) }
+        for element in elements.dropFirst() where element.type != common {
+            guard let merged = common.merged(with: element.type) else {
                 return .failure(ValueCodingError(
                     "the elements of a collection must all have the same type, found \(common.friendlyName) and \(element.type.friendlyName)"
                 ))
             }
-            elements[index] = CtyValue(uncheckedType: common, storage: element.storage)
+            common = merged
+        }
+        for index in elements.indices where elements[index].type != common {
+            elements[index] = elements[index].retyped(as: common)
         }
         return .success(common)
     }
@@ -113,7 +114,7 @@ enum DecodedValueTypes {
         var keys = Array(elements.keys)
         // Sorted, so that which conflict is reported does not depend on
         // hashing order.
-        keys.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        keys.sort(by: UTF8Text.precedes)
         var values = keys.map { elements[$0]! }
         let result = unifyElements(&values, declared: declared)
         if case .success = result {
@@ -138,10 +139,68 @@ enum DecodedValueTypes {
         return CtyValue(uncheckedType: valueType, storage: .attributes(attributes))
     }
 
-    private static func isNullOrUnknown(_ value: CtyValue) -> Bool {
-        switch value.storage {
-        case .null, .unknown: true
-        default: false
+}
+
+extension CtyType {
+    /// The most concrete type compatible with both, where `dynamic` in one
+    /// gives way to whatever the other has in its place; nil when the two
+    /// disagree. Optional markers are kept from `self`.
+    func merged(with other: CtyType) -> CtyType? {
+        switch (self, other) {
+        case (.dynamic, _): return other
+        case (_, .dynamic): return self
+        case (.bool, .bool), (.number, .number), (.string, .string): return self
+        case (.list(let a), .list(let b)): return a.merged(with: b).map { .list($0) }
+        case (.set(let a), .set(let b)): return a.merged(with: b).map { .set($0) }
+        case (.map(let a), .map(let b)): return a.merged(with: b).map { .map($0) }
+        case (.tuple(let a), .tuple(let b)):
+            guard a.count == b.count else { return nil }
+            var merged: [CtyType] = []
+            merged.reserveCapacity(a.count)
+            for (x, y) in zip(a, b) {
+                guard let type = x.merged(with: y) else { return nil }
+                merged.append(type)
+            }
+            return .tuple(merged)
+        case (.object(let a, let optional), .object(let b, _)):
+            guard a.count == b.count else { return nil }
+            var merged = [String: CtyType](minimumCapacity: a.count)
+            for (name, x) in a {
+                guard let y = b[name], let type = x.merged(with: y) else { return nil }
+                merged[name] = type
+            }
+            return .object(merged, optional: optional)
+        default:
+            return nil
+        }
+    }
+}
+
+extension CtyValue {
+    /// This value as one of `type`, a type it is compatible with that is
+    /// more concrete where this value's type has `dynamic` (see `merged`).
+    /// Nulls and unknowns simply take the type; collections pass it down.
+    func retyped(as type: CtyType) -> CtyValue {
+        if self.type == type { return self }
+        switch (storage, type) {
+        case (.elements(let elements), .list(let elementType)):
+            return CtyValue(uncheckedType: type, storage: .elements(elements.map { $0.retyped(as: elementType) }))
+        case (.elements(let elements), .set(let elementType)):
+            // Elements that differed only in type may now be equal.
+            return .set(of: elementType, elements.map { $0.retyped(as: elementType) })
+        case (.elements(let elements), .tuple(let elementTypes)) where elements.count == elementTypes.count:
+            return CtyValue(uncheckedType: type, storage: .elements(zip(elements, elementTypes).map { $0.retyped(as: $1) }))
+        case (.attributes(let elements), .map(let elementType)):
+            return CtyValue(uncheckedType: type, storage: .attributes(elements.mapValues { $0.retyped(as: elementType) }))
+        case (.attributes(let attributes), .object(let attributeTypes, _)):
+            var retyped = [String: CtyValue](minimumCapacity: attributes.count)
+            for (name, attribute) in attributes {
+                retyped[name] = attributeTypes[name].map { attribute.retyped(as: $0) } ?? attribute
+            }
+            return CtyValue(uncheckedType: type, storage: .attributes(retyped))
+        default:
+            // Nulls, unknowns and primitives: the type is all there is to change.
+            return CtyValue(uncheckedType: type, storage: storage)
         }
     }
 }

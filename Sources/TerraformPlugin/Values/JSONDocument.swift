@@ -256,7 +256,7 @@ struct JSONParser {
     }
 
     private func validated(_ utf8: UnsafeBufferPointer<UInt8>, at offset: Int) throws(ValueCodingError) -> String {
-        guard let string = String(validating: utf8, as: UTF8.self) else {
+        guard let string = UTF8Text.string(utf8) else {
             throw error("the string is not valid UTF-8", at: offset)
         }
         return string

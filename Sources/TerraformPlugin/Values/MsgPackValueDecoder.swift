@@ -233,7 +233,7 @@ struct MsgPackValueDecoder {
     }
 
     private mutating func utf8String(_ range: Range<Int>) throws(ValueCodingError) -> String {
-        guard let string = String(validating: UnsafeBufferPointer(rebasing: reader.buffer[range]), as: UTF8.self) else {
+        guard let string = UTF8Text.string(UnsafeBufferPointer(rebasing: reader.buffer[range])) else {
             throw error("the string is not valid UTF-8")
         }
         return string
@@ -354,7 +354,7 @@ enum RefinementsDecoder {
             case 2:
                 let item = try reader.next()
                 guard case .string(let range) = item,
-                      let prefix = String(validating: UnsafeBufferPointer(rebasing: reader.buffer[range]), as: UTF8.self)
+                      let prefix = UTF8Text.string(UnsafeBufferPointer(rebasing: reader.buffer[range]))
                 else {
                     throw MessagePackReadError(message: "the string prefix must be a UTF-8 string")
                 }
@@ -394,7 +394,7 @@ enum RefinementsDecoder {
         case .float32(let value): number = CtyNumber(exactly: Double(value))
         case .float64(let value): number = CtyNumber(exactly: value)
         case .string(let range):
-            number = String(validating: UnsafeBufferPointer(rebasing: reader.buffer[range]), as: UTF8.self)
+            number = UTF8Text.string(UnsafeBufferPointer(rebasing: reader.buffer[range]))
                 .flatMap { CtyNumber(wireText: $0) }
         default: number = nil
         }

@@ -122,8 +122,9 @@ struct ValueEncoder<Writer: ValueWriter> {
         writer.beginMap(count: elements.count)
         // Sorted by UTF-8 bytes, as cty orders keys: the output is
         // deterministic, so equal values encode to equal bytes.
-        let keys = elements.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        for (index, key) in keys.enumerated() {
+        // Only the keys are sorted: moving (key, value) pairs around costs a
+        // retain and release of both per swap.
+        for (index, key) in elements.keys.sorted(by: UTF8Text.precedes).enumerated() {
             writer.writeKey(key, first: index == 0)
             steps.append(.key(key))
             try encode(elements[key]!, as: elementType)
@@ -133,22 +134,28 @@ struct ValueEncoder<Writer: ValueWriter> {
     }
 
     private mutating func encodeObject(_ attributes: [String: CtyValue], attributeTypes: [String: CtyType]) throws(ValueCodingError) {
-        let names = attributeTypes.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        if attributes.count != attributeTypes.count || names.contains(where: { attributes[$0] == nil }) {
-            if let missing = names.first(where: { attributes[$0] == nil }) {
-                throw error("the object has no attribute \(PluginLog.jsonString(missing)), which its type requires")
-            }
-            let extra = attributes.keys.filter { attributeTypes[$0] == nil }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            throw error("unsupported attribute \(PluginLog.jsonString(extra.first ?? ""))")
-        }
-        writer.beginMap(count: names.count)
-        for (index, name) in names.enumerated() {
+        // Equal counts and every attribute declared mean equal name sets,
+        // checked with one lookup per attribute.
+        guard attributes.count == attributeTypes.count else { throw attributeSetError(attributes, attributeTypes) }
+        writer.beginMap(count: attributes.count)
+        for (index, name) in attributes.keys.sorted(by: UTF8Text.precedes).enumerated() {
+            guard let attributeType = attributeTypes[name] else { throw attributeSetError(attributes, attributeTypes) }
             writer.writeKey(name, first: index == 0)
             steps.append(.attribute(name))
-            try encode(attributes[name]!, as: attributeTypes[name]!)
+            try encode(attributes[name]!, as: attributeType)
             steps.removeLast()
         }
         writer.endMap()
+    }
+
+    /// The first missing attribute, else the first undeclared one.
+    @inline(never)
+    private func attributeSetError(_ attributes: [String: CtyValue], _ attributeTypes: [String: CtyType]) -> ValueCodingError {
+        if let missing = attributeTypes.keys.filter({ attributes[$0] == nil }).min(by: UTF8Text.precedes) {
+            return error("the object has no attribute \(PluginLog.jsonString(missing)), which its type requires")
+        }
+        let extra = attributes.keys.filter { attributeTypes[$0] == nil }.min(by: UTF8Text.precedes) ?? ""
+        return error("unsupported attribute \(PluginLog.jsonString(extra))")
     }
 
     /// Nulls and unknowns have no content to check, only their type. A type
