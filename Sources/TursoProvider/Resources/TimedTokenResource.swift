@@ -141,7 +141,7 @@ struct TimedTokenResource: ManagedResource {
 
         var replace: [AttributePath] = []
         if planned[attribute: "name"] != prior[attribute: "name"] { replace.append("name") }
-        if !Self.sameTriggers(planned[attribute: "triggers"], prior[attribute: "triggers"]) { replace.append("triggers") }
+        if !planned[attribute: "triggers"].sameTriggers(as: prior[attribute: "triggers"]) { replace.append("triggers") }
         if let settings {
             let priorTTL = prior[attribute: "ttl"].stringValue.flatMap { try? TokenDuration.parse($0).get() }
             if priorTTL != settings.ttl { replace.append("ttl") }
@@ -167,12 +167,6 @@ struct TimedTokenResource: ManagedResource {
             plannedState: planned.setting(newToken), requiresReplace: replace,
             plannedPrivate: request.priorPrivate, diagnostics: diagnostics
         )
-    }
-
-    /// A null map and an empty map mean the same: no triggers.
-    static func sameTriggers(_ a: CtyValue, _ b: CtyValue) -> Bool {
-        guard a.isWhollyKnown, b.isWhollyKnown else { return false }
-        return (a.attributes ?? [:]) == (b.attributes ?? [:])
     }
 
     // MARK: Apply
@@ -203,13 +197,11 @@ struct TimedTokenResource: ManagedResource {
         ])
         guard let vault = context.privateStateVault() else {
             return ApplyResourceChangeResponse(
-                newState: .null(Self.schema.impliedType), diagnostics: diagnostics + [TimedTokenDiagnostics.noVaultAtApply]
+                newState: .null(Self.schema.impliedType), diagnostics: diagnostics + [ProviderDiagnostics.privateStateKeyUnavailableAtApply]
             )
         }
         do {
-            let sealed = try vault.seal(
-                Self.privateFields(token: token, expiresAt: expiresAt), for: Self.binding(id: id)
-            )
+            let sealed = try Self.sealed.seal(newState, id: id, with: vault)
             return ApplyResourceChangeResponse(newState: newState, private: sealed, diagnostics: diagnostics)
         } catch {
             return ApplyResourceChangeResponse(
@@ -218,63 +210,26 @@ struct TimedTokenResource: ManagedResource {
         }
     }
 
-    static func privateFields(token: String, expiresAt: String) -> PrivateStateFields {
-        PrivateStateFields(["token": token, "expires_at": expiresAt])
-    }
+    /// The token and its expiry, sealed in private state.
+    static let sealed = SealedAttributes(resourceType: "turso_timed_token", names: ["token", "expires_at"])
 
-    static func binding(id: String) -> PrivateStateBinding {
-        PrivateStateBinding(resourceType: "turso_timed_token", resourceID: id)
-    }
+    static func binding(id: String) -> PrivateStateBinding { sealed.binding(id: id) }
 
     // MARK: Read
 
     func read(_ request: ReadResourceRequest) async -> ReadResourceResponse {
-        var state = request.currentState
+        let state = request.currentState
         if state.isNull { return ReadResourceResponse(newState: state, private: request.private) }
-        var diagnostics: [Diagnostic] = []
-        var privateBytes = request.private
         let id = state[attribute: "id"].stringValue ?? ""
-        let binding = Self.binding(id: id)
-
-        // Private state holds the authoritative copy of the secret: restore
-        // what an edited or damaged state file changed. Without a vault (the
-        // key is not known yet) it is passed on untouched.
-        switch context.privateStateVault().map({ ($0, $0.open(request.private, for: binding)) }) {
-        case nil:
-            break
-        case (let vault, .sealed(let fields, let needsReseal))?:
-            (state, diagnostics) = Self.restore(state, from: fields, id: id)
-            if needsReseal, let resealed = try? vault.seal(fields, for: binding) { privateBytes = resealed }
-        case (let vault, .plain(let fields))?:
-            (state, diagnostics) = Self.restore(state, from: fields, id: id)
-            if let resealed = try? vault.seal(fields, for: binding) { privateBytes = resealed }
-        case (let vault, .empty)?:
-            // A state from before private state existed: keep the secret from it.
-            if let token = state[attribute: "token"].stringValue, let expiresAt = state[attribute: "expires_at"].stringValue,
-               let sealed = try? vault.seal(Self.privateFields(token: token, expiresAt: expiresAt), for: binding) {
-                privateBytes = sealed
-            }
-        case (_, .unreadable(let problem))?:
-            // Keep the blob byte for byte so a run with the right key can open it.
-            diagnostics.append(ProviderDiagnostics.privateStateUnreadable(resource: "turso_timed_token \(id)", problem: problem))
-        }
-
-        if Self.isDue(state, now: context.clock.now()) {
+        // Private state holds the authoritative copy of the secret.
+        let reconciled = Self.sealed.reconcile(
+            state, private: request.private, id: id, label: "turso_timed_token \(id)", vault: context.privateStateVault()
+        )
+        if Self.isDue(reconciled.state, now: context.clock.now()) {
             // Gone from state: the next plan creates a fresh token.
-            return ReadResourceResponse(newState: .null(Self.schema.impliedType), private: [], diagnostics: diagnostics)
+            return ReadResourceResponse(newState: .null(Self.schema.impliedType), private: [], diagnostics: reconciled.diagnostics)
         }
-        return ReadResourceResponse(newState: state, private: privateBytes, diagnostics: diagnostics)
-    }
-
-    static func restore(_ state: CtyValue, from fields: PrivateStateFields, id: String) -> (CtyValue, [Diagnostic]) {
-        var state = state
-        var changed: [String] = []
-        for name in ["token", "expires_at"] {
-            guard let sealed = fields[name], state[attribute: name].stringValue != sealed else { continue }
-            state = state.setting(name, to: .string(sealed))
-            changed.append(name)
-        }
-        return (state, changed.isEmpty ? [] : [TimedTokenDiagnostics.stateRepaired(id: id, attributes: changed)])
+        return ReadResourceResponse(newState: reconciled.state, private: reconciled.private, diagnostics: reconciled.diagnostics)
     }
 
     // MARK: Import
@@ -299,18 +254,6 @@ enum TimedTokenDiagnostics {
     static func sealFailed(_ error: any Error) -> Diagnostic {
         .error("Could not store the token in private state", "\(error)")
     }
-
-    static func stateRepaired(id: String, attributes: [String]) -> Diagnostic {
-        .warning(
-            "State of turso_timed_token \(id) was changed outside Terraform",
-            "The state's \(attributes.joined(separator: " and ")) did not match the copy sealed in private state, probably because the state file was edited or damaged. The sealed value has been restored."
-        )
-    }
-
-    static let noVaultAtApply = Diagnostic.error(
-        "Private state key not available",
-        "The key that seals private state is not known at apply time (private_state_key depends on a value that is still unknown, or no key could be set up). Set private_state_key or TURSO_PRIVATE_STATE_KEY to a known secret."
-    )
 }
 
 extension CtyValue {

@@ -78,6 +78,41 @@ enum ProviderDiagnostics {
         )
     }
 
+    /// The state's copy of a secret differed from the sealed one, which was restored.
+    static func stateRepaired(resource: String, attributes: [String]) -> Diagnostic {
+        .warning(
+            "State of \(resource) was changed outside Terraform",
+            "The state's \(attributes.joined(separator: " and ")) did not match the copy sealed in private state, probably because the state file was edited or damaged. The sealed value has been restored."
+        )
+    }
+
+    static let privateStateKeyUnavailableAtApply = Diagnostic.error(
+        "Private state key not available",
+        "The key that seals private state is not known at apply time (private_state_key depends on a value that is still unknown, or no key could be set up). Set private_state_key or TURSO_PRIVATE_STATE_KEY to a known secret."
+    )
+
+    static let apiTokenMissing = Diagnostic.error(
+        "No Turso API token configured",
+        "This needs the Turso Platform API, and the provider has no API token. Set the TURSO_API_TOKEN environment variable or the provider's api_token argument to a Turso Platform API token (create one with `turso auth api-tokens mint <name>`)."
+    )
+
+    static let apiSettingsUnknown = Diagnostic.error(
+        "Turso API settings not known yet",
+        "This needs the Turso Platform API now, but the provider's api_token or base_url depends on a value Terraform only knows after apply. Set them from values known before apply (for example the TURSO_API_TOKEN and TURSO_API_BASE_URL environment variables), or apply the resources they depend on first (`terraform apply -target=...`)."
+    )
+
+    static func apiSettingsUnknownAtRead(resource: String) -> Diagnostic {
+        .warning(
+            "\(resource) was not refreshed",
+            "The provider's api_token or base_url depends on a value Terraform only knows after apply, so Turso could not be asked about this token during the plan. Its last known state is used; it is checked again on the next run with known settings."
+        )
+    }
+
+    static let providerNotConfigured = Diagnostic.error(
+        "Provider not configured",
+        "A Turso resource or data source was used before Terraform configured the provider. This is a bug in the provider or in Terraform; please report it."
+    )
+
     static func internalValueError(_ error: ValueCodingError, context: String) -> Diagnostic {
         .error(
             "Provider produced an invalid value",

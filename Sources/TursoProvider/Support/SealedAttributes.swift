@@ -1,0 +1,80 @@
+import TerraformPlugin
+
+/// Secret attributes a resource keeps twice: in its state, where
+/// configurations read them, and sealed in its private state, which is the
+/// authoritative copy (see DESIGN.md, "Private state"). Every resource with
+/// secrets goes through this one type, so they all repair, re-seal and
+/// preserve private state the same way.
+struct SealedAttributes: Sendable {
+    /// Bound into every blob, with the resource's id: a blob copied to
+    /// another resource does not open.
+    let resourceType: String
+    /// String attributes of the state, sealed together.
+    let names: [String]
+
+    func binding(id: String) -> PrivateStateBinding {
+        PrivateStateBinding(resourceType: resourceType, resourceID: id)
+    }
+
+    /// The state's values of `names`; nil unless every one is a known string.
+    func fields(of state: CtyValue) -> PrivateStateFields? {
+        var values: [String: String] = [:]
+        for name in names {
+            guard let value = state[attribute: name].stringValue else { return nil }
+            values[name] = value
+        }
+        return PrivateStateFields(values)
+    }
+
+    /// The private state to store after apply.
+    func seal(_ state: CtyValue, id: String, with vault: any PrivateStateVault) throws(PrivateStateSealError) -> [UInt8] {
+        guard let fields = fields(of: state) else { throw PrivateStateSealError("\(resourceType) \(id) has no value to seal") }
+        return try vault.seal(fields, for: binding(id: id))
+    }
+
+    struct Reconciled {
+        var state: CtyValue
+        var `private`: [UInt8]
+        var diagnostics: [Diagnostic]
+    }
+
+    /// Read's part: restores state values that differ from the sealed ones
+    /// (an edited or damaged state file), re-seals plain, empty or
+    /// previous-key private state with the current key, and keeps private
+    /// state it cannot open byte for byte (a later run with the right key
+    /// may still open it). Without a vault (the key is not known yet)
+    /// everything passes through untouched.
+    ///
+    /// - label: names the resource in warnings, e.g. `turso_api_token "ci" (id …)`.
+    func reconcile(
+        _ state: CtyValue, private blob: [UInt8], id: String, label: String, vault: (any PrivateStateVault)?
+    ) -> Reconciled {
+        var result = Reconciled(state: state, private: blob, diagnostics: [])
+        guard let vault else { return result }
+        let binding = binding(id: id)
+        switch vault.open(blob, for: binding) {
+        case .sealed(let fields, let needsReseal):
+            restore(fields, into: &result, label: label)
+            if needsReseal, let resealed = try? vault.seal(fields, for: binding) { result.private = resealed }
+        case .plain(let fields):
+            restore(fields, into: &result, label: label)
+            if let resealed = try? vault.seal(fields, for: binding) { result.private = resealed }
+        case .empty:
+            // Written before private state existed: the state's copy is all there is.
+            if let fields = fields(of: state), let sealed = try? vault.seal(fields, for: binding) { result.private = sealed }
+        case .unreadable(let problem):
+            result.diagnostics.append(ProviderDiagnostics.privateStateUnreadable(resource: label, problem: problem))
+        }
+        return result
+    }
+
+    private func restore(_ fields: PrivateStateFields, into result: inout Reconciled, label: String) {
+        var changed: [String] = []
+        for name in names {
+            guard let sealed = fields[name], result.state[attribute: name].stringValue != sealed else { continue }
+            result.state = result.state.setting(name, to: .string(sealed))
+            changed.append(name)
+        }
+        if !changed.isEmpty { result.diagnostics.append(ProviderDiagnostics.stateRepaired(resource: label, attributes: changed)) }
+    }
+}
