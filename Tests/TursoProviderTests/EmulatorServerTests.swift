@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import TursoEmulator
 
@@ -136,22 +137,11 @@ struct EmulatorCommandProcessTests {
 
     @Test("It prints only its URL on stdout, logs requests without secrets on stderr, and exits 0 on SIGTERM")
     func runsAndStops() throws {
-        let process = Process()
-        process.executableURL = try Self.commandURL()
-        process.arguments = ["--port", "0", "--admin-token", "process-secret-admin", "--organization", "o", "--group", "o/g"]
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-
-        var firstLine: [UInt8] = []
-        while firstLine.last != UInt8(ascii: "\n") {
-            let byte = try #require(try stdout.fileHandleForReading.read(upToCount: 1))
-            firstLine += byte
-        }
-        let url = String(decoding: firstLine.dropLast(), as: UTF8.self)
+        let process = try SpawnedProcess(
+            try Self.commandURL().path, ["--port", "0", "--admin-token", "process-secret-admin", "--organization", "o", "--group", "o/g"]
+        )
+        defer { process.kill() }
+        let url = try process.readStdoutLine()
         let port = try #require(url.wholeMatch(of: /http:\/\/127\.0\.0\.1:(\d+)/).flatMap { UInt16($0.1) })
 
         let connection = try RawHTTPConnection(port: port)
@@ -161,17 +151,93 @@ struct EmulatorCommandProcessTests {
         #expect(created.status == 200)
         let minted = try #require(created.json["token"] as? String)
 
-        process.terminate()  // SIGTERM
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
-        let restOfStdout = try stdout.fileHandleForReading.readToEnd() ?? Data()
-        #expect(restOfStdout.isEmpty)
-        let log = String(decoding: try stderr.fileHandleForReading.readToEnd() ?? Data(), as: UTF8.self)
+        let exitStatus = process.terminate()
+        #expect(exitStatus == 0)
+        #expect(process.readRest(of: .stdout).isEmpty)
+        let log = String(decoding: process.readRest(of: .stderr), as: UTF8.self)
         #expect(log.contains("POST /v1/auth/api-tokens/ci -> 200"))
         #expect(log.contains("stopped"))
         #expect(!log.contains("process-secret-admin"))
         #expect(!log.contains(minted))
+    }
+}
+
+/// A child process with its stdout and stderr on pipes. posix_spawn rather
+/// than Foundation's Process, which leaks under LeakSanitizer.
+final class SpawnedProcess {
+    enum Stream { case stdout, stderr }
+
+    private var pid: pid_t = 0
+    private let stdoutFD: Int32
+    private let stderrFD: Int32
+    private var exited = false
+
+    init(_ path: String, _ arguments: [String]) throws {
+        var out: [Int32] = [0, 0]
+        var err: [Int32] = [0, 0]
+        guard pipe(&out) == 0, pipe(&err) == 0 else { throw RawHTTPError(description: "pipe failed") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
+        for descriptor in out + err { posix_spawn_file_actions_addclose(&actions, descriptor) }
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        close(out[1])
+        close(err[1])
+        stdoutFD = out[0]
+        stderrFD = err[0]
+        guard spawned == 0 else {
+            close(stdoutFD)
+            close(stderrFD)
+            throw RawHTTPError(description: "posix_spawn \(path): \(spawned)")
+        }
+    }
+
+    deinit {
+        kill()
+        close(stdoutFD)
+        close(stderrFD)
+    }
+
+    func readStdoutLine() throws -> String {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(stdoutFD, &byte, 1) == 1 {
+            if byte == UInt8(ascii: "\n") { return String(decoding: line, as: UTF8.self) }
+            line.append(byte)
+        }
+        throw RawHTTPError(description: "stdout ended before a line")
+    }
+
+    func readRest(of stream: Stream) -> [UInt8] {
+        let descriptor = stream == .stdout ? stdoutFD : stderrFD
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { return bytes }
+            bytes += chunk[..<count]
+        }
+    }
+
+    /// Sends SIGTERM and returns the exit status, or nil when a signal ended the process.
+    func terminate() -> Int32? {
+        Glibc.kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        exited = true
+        return status & 0x7F == 0 ? (status >> 8) & 0xFF : nil
+    }
+
+    func kill() {
+        guard !exited else { return }
+        Glibc.kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        exited = true
     }
 }
 
