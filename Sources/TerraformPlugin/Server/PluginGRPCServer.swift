@@ -71,19 +71,27 @@ package final class PluginGRPCServer {
     /// out).
     package func run() -> Outcome {
         var drainDeadline: gpr_timespec?
+        var cancelledOpenCalls = false
         while !(serverShutdownCompleted && calls.isEmpty) {
             let event = grpc_completion_queue_next(queue, drainDeadline ?? gpr_inf_future(GPR_CLOCK_MONOTONIC), nil)
             switch event.type {
             case GRPC_OP_COMPLETE:
                 complete(CompletionTag(event.tag), success: event.success != 0)
+            case GRPC_QUEUE_TIMEOUT where !cancelledOpenCalls:
+                // The grace period is over: end whatever is still open, and
+                // give the cancellations a moment to come back.
+                PluginLog.debug("plugin server: grace period over, cancelling open calls", ["calls": String(calls.count)])
+                grpc_server_cancel_all_calls(server)
+                cancelledOpenCalls = true
+                drainDeadline = Self.deadline(after: .milliseconds(100))
             case GRPC_QUEUE_TIMEOUT:
-                PluginLog.debug("plugin server: grace period over, exiting with calls in flight", ["calls": String(calls.count)])
+                PluginLog.debug("plugin server: exiting with calls still in the handler", ["calls": String(calls.count)])
                 return .abandoned(callsInFlight: calls.count)
             default:
                 preconditionFailure("the completion queue shut down while the server was running")
             }
             if isShuttingDown, drainDeadline == nil {
-                drainDeadline = gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), Self.timespan(options.shutdownGracePeriod))
+                drainDeadline = Self.deadline(after: options.shutdownGracePeriod)
             }
         }
         Self.destroy(server: server, queue: queue, started: true)
@@ -167,14 +175,17 @@ package final class PluginGRPCServer {
         call.destroy()
     }
 
-    /// After the Shutdown reply went out: no new calls, end the open ones,
-    /// and tell the handlers still working that nobody is waiting.
+    /// After the Shutdown reply was handed to gRPC: no new calls, and the
+    /// handlers still working are told that nobody waits for them. The
+    /// shutdown is graceful (GOAWAY, open streams finish) so that the reply
+    /// still reaches the host: cancelling all calls at once can close the
+    /// connection before it is written ("Broken pipe" at the client). Calls
+    /// still open when the grace period ends are cancelled by `run`.
     private func beginShutdown() {
         guard !isShuttingDown else { return }
         isShuttingDown = true
         PluginLog.debug("plugin server: shutting down", ["calls_in_handler": String(handlerTasks.count)])
         grpc_server_shutdown_and_notify(server, queue, CompletionTag.serverShutdown.pointer)
-        grpc_server_cancel_all_calls(server)
         for task in handlerTasks.values { task.cancel() }
     }
 
@@ -190,8 +201,9 @@ package final class PluginGRPCServer {
         grpc_completion_queue_destroy(queue)
     }
 
-    private static func timespan(_ duration: Duration) -> gpr_timespec {
+    private static func deadline(after duration: Duration) -> gpr_timespec {
         let (seconds, attoseconds) = duration.components
-        return gpr_time_from_nanos(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, GPR_TIMESPAN)
+        let span = gpr_time_from_nanos(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, GPR_TIMESPAN)
+        return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), span)
     }
 }

@@ -20,9 +20,10 @@ public struct PluginServerConfiguration: Sendable {
     /// 4 MiB default has broken real providers with large states.
     public var maxMessageBytes = 256 << 20
 
-    /// After `plugin.GRPCController/Shutdown`, how long calls still in the
-    /// handler may take to finish before the process exits anyway. Their
-    /// tasks are cancelled when shutdown begins.
+    /// After `plugin.GRPCController/Shutdown`, how long open calls may take
+    /// to finish (handler tasks are cancelled when shutdown begins). Then the
+    /// calls still open are cancelled, and after 100 ms more the process
+    /// exits even if a handler has not returned.
     public var shutdownGracePeriod: Duration = .milliseconds(300)
 
     public init() {}
