@@ -65,8 +65,8 @@ public final class PluginClient: @unchecked Sendable {
     public init(socketPath: String, tls: ClientTLS?) {
         var arguments = ChannelArguments()
         let limit = Int32(256 << 20)
-        arguments.integers = [("grpc.max_receive_message_length", limit), ("grpc.max_send_message_length", limit)]
-        arguments.strings = [("grpc.ssl_target_name_override", "localhost")]
+        arguments.integers = [(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, limit), (GRPC_ARG_MAX_SEND_MESSAGE_LENGTH, limit)]
+        arguments.strings = [(GRPC_SSL_TARGET_NAME_OVERRIDE_ARG, "localhost")]
         let credentials: OpaquePointer
         if let tls {
             credentials = tls.identity.privateKeyPEM.withCString { key in
@@ -110,11 +110,7 @@ public final class PluginClient: @unchecked Sendable {
             _ = grpc_completion_queue_pluck(queue, nil, gpr_inf_future(GPR_CLOCK_MONOTONIC), nil)
             grpc_completion_queue_destroy(queue)
         }
-        let (seconds, attoseconds) = timeout.components
-        let deadline = gpr_time_add(
-            gpr_now(GPR_CLOCK_MONOTONIC),
-            gpr_time_from_nanos(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, GPR_TIMESPAN)
-        )
+        let deadline = GRPCDeadline.after(timeout)
         let methodSlice = grpc_slice_from_copied_string(method)
         let call = grpc_channel_create_call(channel, nil, cgrpc_propagate_defaults(), queue, methodSlice, nil, deadline, nil)!
         grpc_slice_unref(methodSlice)

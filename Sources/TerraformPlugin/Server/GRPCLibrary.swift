@@ -12,6 +12,16 @@ package struct GRPCLibrary: ~Copyable {
     deinit { grpc_shutdown() }
 }
 
+/// Deadlines in gRPC's clock.
+package enum GRPCDeadline {
+    /// `duration` from now, on the monotonic clock.
+    package static func after(_ duration: Duration) -> gpr_timespec {
+        let (seconds, attoseconds) = duration.components
+        let span = gpr_time_from_nanos(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, GPR_TIMESPAN)
+        return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), span)
+    }
+}
+
 /// gRPC's own log lines, re-emitted through `PluginLog`, so that stderr
 /// carries only the JSON lines Terraform parses. gRPC filters by
 /// `GRPC_VERBOSITY` (default: errors only) before it calls us.

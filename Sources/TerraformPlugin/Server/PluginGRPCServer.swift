@@ -52,7 +52,7 @@ package final class PluginGRPCServer {
         self.options = options
         var arguments = ChannelArguments()
         let limit = Int32(clamping: options.maxMessageBytes)
-        arguments.integers = [("grpc.max_receive_message_length", limit), ("grpc.max_send_message_length", limit)]
+        arguments.integers = [(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, limit), (GRPC_ARG_MAX_SEND_MESSAGE_LENGTH, limit)]
         let server = arguments.withUnsafeArguments { grpc_server_create($0, nil)! }
         let queue = grpc_completion_queue_create_for_next(nil)!
         grpc_server_register_completion_queue(server, queue, nil)
@@ -83,7 +83,7 @@ package final class PluginGRPCServer {
                 PluginLog.debug("plugin server: grace period over, cancelling open calls", ["calls": String(calls.count)])
                 grpc_server_cancel_all_calls(server)
                 cancelledOpenCalls = true
-                drainDeadline = Self.deadline(after: .milliseconds(100))
+                drainDeadline = GRPCDeadline.after(.milliseconds(100))
             case GRPC_QUEUE_TIMEOUT:
                 PluginLog.debug("plugin server: exiting with calls still in the handler", ["calls": String(calls.count)])
                 return .abandoned(callsInFlight: calls.count)
@@ -91,7 +91,7 @@ package final class PluginGRPCServer {
                 preconditionFailure("the completion queue shut down while the server was running")
             }
             if isShuttingDown, drainDeadline == nil {
-                drainDeadline = Self.deadline(after: options.shutdownGracePeriod)
+                drainDeadline = GRPCDeadline.after(options.shutdownGracePeriod)
             }
         }
         Self.destroy(server: server, queue: queue, started: true)
@@ -201,9 +201,4 @@ package final class PluginGRPCServer {
         grpc_completion_queue_destroy(queue)
     }
 
-    private static func deadline(after duration: Duration) -> gpr_timespec {
-        let (seconds, attoseconds) = duration.components
-        let span = gpr_time_from_nanos(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, GPR_TIMESPAN)
-        return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), span)
-    }
 }
