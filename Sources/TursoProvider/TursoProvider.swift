@@ -12,21 +12,25 @@ public struct TursoProvider: Provider {
     ///   - environment: where `TURSO_*` fallbacks are read (the process
     ///     environment in production).
     ///   - clock, random: injected so that expiry and minting are testable.
+    ///   - apiOptions: timeouts, retries and list caching of the Turso API client.
     public init(
         environment: [String: String] = ProcessEnvironment.current(),
         clock: any Clock = SystemClock(),
-        random: any RandomSource = SystemRandomSource()
+        random: any RandomSource = SystemRandomSource(),
+        apiOptions: TursoClient.Options = TursoClient.Options()
     ) {
-        context = ProviderContext(environment: environment, clock: clock, random: random)
+        context = ProviderContext(environment: environment, clock: clock, random: random, apiOptions: apiOptions)
     }
 
     public var schema: Schema { ProviderConfiguration.schema }
 
     public var resources: [any ManagedResource] {
-        [TimedTokenResource(context: context)]
+        [TimedTokenResource(context: context), APITokenResource(context: context)]
     }
 
-    public var dataSources: [any DataSource] { [] }
+    public var dataSources: [any DataSource] {
+        [APITokensDataSource(context: context), APITokenValidationDataSource(context: context)]
+    }
 
     public func validateConfig(_ request: ValidateProviderConfigRequest) async -> [Diagnostic] {
         ProviderConfiguration.validate(request.config, environment: context.environment)
@@ -41,24 +45,50 @@ public struct TursoProvider: Provider {
         context.configure(configuration, vault: vault)
         return diagnostics + keyDiagnostics
     }
+
+    /// `terraform-provider-turso/0.1.0 terraform/1.0.3`: tells Turso which
+    /// software is calling, never who.
+    static func userAgent(terraformVersion: String) -> String {
+        "terraform-provider-turso/\(version) terraform/\(terraformVersion.isEmpty ? "unknown" : terraformVersion)"
+    }
 }
 
 /// What resources share within one provider process: injected clock and
-/// randomness, and the configuration once `ConfigureProvider` has run.
+/// randomness, and what `ConfigureProvider` set up: the configuration, the
+/// private-state vault and the Turso API client.
 final class ProviderContext: Sendable {
     let environment: [String: String]
     let clock: any Clock
     let random: any RandomSource
-    private let configured = Mutex<(configuration: ProviderConfiguration, vault: SodiumVault?)?>(nil)
+    let apiOptions: TursoClient.Options
+    private let configured = Mutex<Configured?>(nil)
 
-    init(environment: [String: String], clock: any Clock, random: any RandomSource) {
+    private struct Configured {
+        var configuration: ProviderConfiguration
+        var vault: SodiumVault?
+        /// Built once per configuration, so every resource and data source
+        /// of the process shares its connections and token listings. Nil
+        /// while base_url is unknown.
+        var client: TursoClient?
+    }
+
+    init(environment: [String: String], clock: any Clock, random: any RandomSource, apiOptions: TursoClient.Options = .init()) {
         self.environment = environment
         self.clock = clock
         self.random = random
+        self.apiOptions = apiOptions
     }
 
     func configure(_ configuration: ProviderConfiguration, vault: SodiumVault?) {
-        configured.withLock { $0 = (configuration, vault) }
+        // Built without an API token too: validating a token given in a
+        // data source needs no token of the provider's own.
+        let client = configuration.baseURL.value.map { baseURL in
+            TursoClient(
+                baseURL: baseURL, apiToken: configuration.apiToken.value ?? "",
+                userAgent: TursoProvider.userAgent(terraformVersion: configuration.terraformVersion), options: apiOptions
+            )
+        }
+        configured.withLock { $0 = Configured(configuration: configuration, vault: vault, client: client) }
     }
 
     /// The configuration, or nil before `ConfigureProvider`.
@@ -68,4 +98,50 @@ final class ProviderContext: Sendable {
     /// `ConfigureProvider`, or while the key depends on values not yet
     /// known (during plan): then private state is passed on untouched.
     func privateStateVault() -> (any PrivateStateVault)? { configured.withLock { $0?.vault } }
+
+    /// The Turso API client, authenticated with the provider's API token,
+    /// or why there is none.
+    func api() -> Result<TursoClient, APIUnavailable> {
+        configured.withLock { configured in
+            guard let configured else { return .failure(.notConfigured) }
+            guard let client = configured.client else { return .failure(.settingsUnknown) }
+            switch configured.configuration.apiToken {
+            case .value(let token) where !token.isEmpty: return .success(client)
+            case .unknown: return .failure(.settingsUnknown)
+            case .value, .unset: return .failure(.tokenMissing)
+            }
+        }
+    }
+
+    /// The client for calls that bring their own bearer token.
+    func apiWithoutToken() -> Result<TursoClient, APIUnavailable> {
+        configured.withLock { configured in
+            guard let configured else { return .failure(.notConfigured) }
+            guard let client = configured.client else { return .failure(.settingsUnknown) }
+            return .success(client)
+        }
+    }
+
+    /// The provider's own API token, when it is set and known.
+    var apiToken: String? {
+        configured.withLock { configured in configured?.configuration.apiToken.value.flatMap { $0.isEmpty ? nil : $0 } }
+    }
+}
+
+/// Why the Turso API cannot be called.
+enum APIUnavailable: Error, Hashable {
+    /// Neither `api_token` nor `TURSO_API_TOKEN` is set.
+    case tokenMissing
+    /// `api_token` or `base_url` depends on a value known only after apply.
+    case settingsUnknown
+    /// `ConfigureProvider` has not run (a bug in Terraform or the provider).
+    case notConfigured
+
+    var diagnostic: Diagnostic {
+        switch self {
+        case .tokenMissing: ProviderDiagnostics.apiTokenMissing
+        case .settingsUnknown: ProviderDiagnostics.apiSettingsUnknown
+        case .notConfigured: ProviderDiagnostics.providerNotConfigured
+        }
+    }
 }

@@ -1,0 +1,468 @@
+import TerraformPlugin
+
+/// `turso_api_token`: a Turso Platform API token, created through the API
+/// and revoked on destroy.
+///
+/// Turso shows a token's value once, in the answer to its creation, so the
+/// value is kept in state and sealed in private state; Read finds the token
+/// by name in the shared listing (Turso has no endpoint for one token).
+///
+/// Rotation: unlike a timed token, an API token still exists in Turso once
+/// its `rotation_period` has passed, so Read keeps it (it is real, and
+/// destroying it must revoke it); Plan forces the replacement instead,
+/// which also works with `-refresh=false`.
+struct APITokenResource: ManagedResource {
+    let context: ProviderContext
+
+    var typeName: String { "turso_api_token" }
+
+    // MARK: Schema
+
+    var schema: Schema { Self.schema }
+
+    static let schema = Schema(block: SchemaBlock(
+        attributes: [
+            .required("name", .string, """
+                The token's name in Turso, unique among your tokens. Changing it replaces the token. \
+                Also the id to give `terraform import`.
+                """),
+            .optional("organization", .string, """
+                The slug of the organization the token is restricted to: it can act only on that \
+                organization's resources. Without it the token is unrestricted (it can act on every \
+                organization you belong to), which Turso deprecates. Changing it replaces the token.
+                """),
+            .optional("group", .string, """
+                A group of `organization` to pin the token to: it can act only on that group's \
+                databases, and only as `scopes` allow. Requires `organization` and `scopes`, and \
+                requires you to be an admin or owner of the organization. Changing it replaces the token.
+                """),
+            .optional("scopes", .set(.string), """
+                What a group-scoped token may do; only with `group`, and then at least one. Each entry \
+                is a scope (`\(APITokenScopes.individual.joined(separator: "`, `"))`) or a preset: \
+                `read-only` (the same as `read`) or `full-access` (every scope). `db:mint-token` lets the \
+                token issue database credentials; `db:rotate-creds` invalidates all of a database's \
+                credentials. Turso stores presets expanded; a configuration granting the same scopes in \
+                another spelling is not a change. Granting different scopes replaces the token.
+                """),
+            .optional("rotation_period", .string, """
+                Replace the token once this long has passed since `created_at`, as a duration such as \
+                `720h` (units `h`, `m`, `s`; at least one second). The first plan after that point \
+                replaces it, even with `-refresh=false`; until then refreshes keep it. Changing the \
+                period does not replace the token by itself.
+                """),
+            .optional("triggers", .map(.string), """
+                Arbitrary values that, when changed, replace the token. Use it to tie the token to \
+                something else, for example `{ environment = var.environment_id }`.
+                """),
+            .computed("id", .string, """
+                Turso's id of the token.
+                """),
+            .computed("token", .string, sensitive: true, """
+                The token's value, to use as a bearer token with the Turso Platform API. Turso shows it \
+                only once, when the token is created: it is stored in Terraform state (protect the state, \
+                and mark outputs that use it `sensitive`) and sealed in private state. Null for an \
+                imported token, whose value cannot be recovered.
+                """),
+            .computed("created_at", .string, """
+                When the token was created, as an RFC 3339 timestamp in UTC (`2026-01-02T15:04:05Z`). \
+                For an imported token, midnight UTC of the day Turso reports.
+                """),
+        ],
+        description: """
+            A [Turso Platform API token](https://docs.turso.tech/api-reference/tokens/create), created \
+            with the provider's own API token and revoked when destroyed. Restrict it to an \
+            organization, or to one group of an organization with a set of scopes. Turso shows a \
+            token's value only when it is created; Terraform keeps it in state.
+            """
+    ))
+
+    /// Checks the configuration as far as it is known. Runs at validate and
+    /// again at plan, so an invalid token is never created.
+    static func validate(_ config: CtyValue) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        if let name = config[attribute: "name"].stringValue, let problem = nameProblem(name) {
+            diagnostics.append(APITokenDiagnostics.invalidName(name, problem: problem))
+        }
+        for attribute in ["organization", "group"] where config[attribute: attribute].stringValue == "" {
+            diagnostics.append(APITokenDiagnostics.empty(attribute))
+        }
+        let organization = config[attribute: "organization"]
+        let group = config[attribute: "group"]
+        let scopes = config[attribute: "scopes"]
+        if group.isKnown, !group.isNull {
+            if organization.isNull { diagnostics.append(APITokenDiagnostics.groupWithoutOrganization) }
+            if scopes.isNull {
+                diagnostics.append(APITokenDiagnostics.groupWithoutScopes(at: "group"))
+            } else if scopes.elements?.isEmpty == true {
+                diagnostics.append(APITokenDiagnostics.groupWithoutScopes(at: "scopes"))
+            }
+        }
+        if group.isNull, scopes.isKnown, !scopes.isNull {
+            diagnostics.append(APITokenDiagnostics.scopesWithoutGroup)
+        }
+        let unknownScopes = (scopes.elements ?? []).compactMap(\.stringValue).filter { !APITokenScopes.isValid($0) }
+        if !unknownScopes.isEmpty { diagnostics.append(APITokenDiagnostics.unknownScopes(unknownScopes.sorted())) }
+        if let problem = rotationPeriod(config).problem { diagnostics.append(problem) }
+        return diagnostics
+    }
+
+    /// Turso documents no syntax for names; these could never work in the
+    /// path segment that carries them.
+    static func nameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "it is empty" }
+        if name.contains(where: { $0.isWhitespace || $0 == "/" || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true }) {
+            return "it contains a space, a slash or a control character"
+        }
+        return nil
+    }
+
+    /// The parsed `rotation_period`, or the problem with it. Both nil when
+    /// it is unset or not known yet.
+    static func rotationPeriod(_ value: CtyValue) -> (period: TokenDuration?, problem: Diagnostic?) {
+        guard let text = value[attribute: "rotation_period"].stringValue else { return (nil, nil) }
+        switch TokenDuration.parse(text) {
+        case .success(let period) where period.wholeSeconds >= 1: return (period, nil)
+        case .success: return (nil, ProviderDiagnostics.durationNotPositive(attribute: "rotation_period", text: text))
+        case .failure(let error):
+            return (nil, ProviderDiagnostics.invalidDuration(attribute: "rotation_period", text: text, reason: error.reason))
+        }
+    }
+
+    func validateConfig(_ request: ValidateResourceConfigRequest) async -> [Diagnostic] {
+        Self.validate(request.config)
+    }
+
+    /// True once `rotation_period` has passed since the state's `created_at`.
+    /// An unreadable `created_at` counts as due: a token of unknown age is
+    /// replaced rather than trusted.
+    static func isRotationDue(_ state: CtyValue, period: TokenDuration, now: UnixTime) -> Bool {
+        guard let createdAt = state[attribute: "created_at"].stringValue.flatMap(RFC3339.parse) else { return true }
+        return now >= createdAt.adding(period)
+    }
+
+    // MARK: Plan
+
+    func plan(_ request: PlanResourceChangeRequest) async -> PlanResourceChangeResponse {
+        let proposed = request.proposedNewState
+        let prior = request.priorState
+        if proposed.isNull {
+            // Destroy revokes the token: say now if that cannot work.
+            return PlanResourceChangeResponse(plannedState: proposed, plannedPrivate: request.priorPrivate, diagnostics: apiNeededAtApply())
+        }
+        let diagnostics = Self.validate(request.config)
+        if diagnostics.hasErrors {
+            return PlanResourceChangeResponse(plannedState: proposed, plannedPrivate: request.priorPrivate, diagnostics: diagnostics)
+        }
+        let newToken: [String: CtyValue] = ["id": .unknown(.string), "token": .unknown(.string), "created_at": .unknown(.string)]
+        if prior.isNull {
+            // Created at apply, never here: Terraform may plan twice.
+            return PlanResourceChangeResponse(plannedState: proposed.setting(newToken), diagnostics: diagnostics + apiNeededAtApply())
+        }
+
+        var planned = proposed
+        var replace: [AttributePath] = []
+        for name in ["name", "organization", "group"] where planned[attribute: name] != prior[attribute: name] {
+            replace.append(AttributePath(name))
+        }
+        if planned[attribute: "scopes"] != prior[attribute: "scopes"] {
+            if let configured = APITokenScopes.strings(planned[attribute: "scopes"]),
+               let stored = APITokenScopes.strings(prior[attribute: "scopes"]),
+               APITokenScopes.expanded(configured) == APITokenScopes.expanded(stored) {
+                // The same grant spelled differently (a preset, or Turso's
+                // expanded form after import): keep the stored spelling, so
+                // the plan shows no change. Terraform accepts a planned value
+                // equal to the prior one in place of the configuration's.
+                planned = planned.setting("scopes", to: prior[attribute: "scopes"])
+            } else {
+                replace.append("scopes")
+            }
+        }
+        if !planned[attribute: "triggers"].sameTriggers(as: prior[attribute: "triggers"]) { replace.append("triggers") }
+        // A period not known yet cannot be checked; apply then keeps the token.
+        if replace.isEmpty, let period = Self.rotationPeriod(planned).period,
+           Self.isRotationDue(prior, period: period, now: context.clock.now()) {
+            replace.append("created_at")
+        }
+
+        if replace.isEmpty {
+            // Nothing Turso knows about changes (rotation_period, or triggers
+            // going from null to empty): an update of the state alone.
+            planned = planned.setting(["id": prior[attribute: "id"], "token": prior[attribute: "token"], "created_at": prior[attribute: "created_at"]])
+            return PlanResourceChangeResponse(plannedState: planned, plannedPrivate: request.priorPrivate, diagnostics: diagnostics)
+        }
+        return PlanResourceChangeResponse(
+            plannedState: planned.setting(newToken), requiresReplace: replace, plannedPrivate: request.priorPrivate,
+            diagnostics: diagnostics + apiNeededAtApply()
+        )
+    }
+
+    /// An error when apply will need the API and surely cannot have it. API
+    /// settings that are merely unknown now are checked again at apply.
+    private func apiNeededAtApply() -> [Diagnostic] {
+        switch context.api() {
+        case .success, .failure(.settingsUnknown): []
+        case .failure(let reason): [reason.diagnostic]
+        }
+    }
+
+    // MARK: Apply
+
+    func apply(_ request: ApplyResourceChangeRequest) async -> ApplyResourceChangeResponse {
+        let planned = request.plannedState
+        let prior = request.priorState
+        if planned.isNull { return await revoke(prior, private: request.plannedPrivate) }
+        if !prior.isNull {
+            // An update of the state alone (see plan): the token stays.
+            return ApplyResourceChangeResponse(newState: planned, private: request.plannedPrivate)
+        }
+        return await create(planned)
+    }
+
+    private func create(_ planned: CtyValue) async -> ApplyResourceChangeResponse {
+        let failed = { (diagnostics: [Diagnostic]) in
+            ApplyResourceChangeResponse(newState: .null(Self.schema.impliedType), diagnostics: diagnostics)
+        }
+        let client: TursoClient
+        switch context.api() {
+        case .success(let found): client = found
+        case .failure(let reason): return failed([reason.diagnostic])
+        }
+        // Checked before creating: a token whose value cannot be sealed
+        // should not exist.
+        guard let vault = context.privateStateVault() else { return failed([ProviderDiagnostics.privateStateKeyUnavailableAtApply]) }
+        guard let name = planned[attribute: "name"].stringValue else { return failed([APITokenDiagnostics.unknownAtApply]) }
+
+        let created: CreatedAPIToken
+        do throws(TursoAPIError) {
+            created = try await client.createToken(
+                name: name, organization: planned[attribute: "organization"].stringValue,
+                group: planned[attribute: "group"].stringValue,
+                scopes: APITokenScopes.strings(planned[attribute: "scopes"])?.sorted()
+            )
+        } catch {
+            return failed([error.diagnostic(at: error.kind == .alreadyExists ? "name" : nil)])
+        }
+        let newState = planned.setting([
+            "id": .string(created.id), "token": .string(created.token), "created_at": .string(RFC3339.format(context.clock.now())),
+        ])
+        do {
+            let sealed = try Self.sealed.seal(newState, id: created.id, with: vault)
+            return ApplyResourceChangeResponse(newState: newState, private: sealed)
+        } catch {
+            // The token exists and its value is in state: keep both. The
+            // next refresh seals what the state holds.
+            return ApplyResourceChangeResponse(newState: newState, diagnostics: [APITokenDiagnostics.sealFailed(name: name, error)])
+        }
+    }
+
+    private func revoke(_ prior: CtyValue, private blob: [UInt8]) async -> ApplyResourceChangeResponse {
+        // On failure the prior state stays, so the token is still tracked.
+        let kept = { (diagnostic: Diagnostic) in ApplyResourceChangeResponse(newState: prior, private: blob, diagnostics: [diagnostic]) }
+        guard let name = prior[attribute: "name"].stringValue else { return ApplyResourceChangeResponse(newState: .null(Self.schema.impliedType)) }
+        switch context.api() {
+        case .failure(let reason):
+            return kept(reason.diagnostic)
+        case .success(let client):
+            do throws(TursoAPIError) {
+                try await client.revokeToken(name: name)
+            } catch where error.kind == .notFound {
+                // Already revoked elsewhere: what destroy wanted.
+            } catch {
+                return kept(error.diagnostic())
+            }
+        }
+        return ApplyResourceChangeResponse(newState: .null(Self.schema.impliedType))
+    }
+
+    /// The token's value and creation time, sealed in private state.
+    static let sealed = SealedAttributes(resourceType: "turso_api_token", names: ["token", "created_at"])
+
+    // MARK: Read
+
+    func read(_ request: ReadResourceRequest) async -> ReadResourceResponse {
+        let current = request.currentState
+        if current.isNull { return ReadResourceResponse(newState: current, private: request.private) }
+        let id = current[attribute: "id"].stringValue ?? ""
+        let name = current[attribute: "name"].stringValue ?? ""
+        let label = Self.label(name: name, id: id)
+        var reconciled = Self.sealed.reconcile(current, private: request.private, id: id, label: label, vault: context.privateStateVault())
+        func response() -> ReadResourceResponse {
+            ReadResourceResponse(newState: reconciled.state, private: reconciled.private, diagnostics: reconciled.diagnostics)
+        }
+
+        let client: TursoClient
+        switch context.api() {
+        case .success(let found):
+            client = found
+        case .failure(.settingsUnknown):
+            // Planning with an api_token that depends on another resource:
+            // the last known state stands until the API can be asked.
+            reconciled.diagnostics.append(ProviderDiagnostics.apiSettingsUnknownAtRead(resource: label))
+            return response()
+        case .failure(let reason):
+            reconciled.diagnostics.append(reason.diagnostic)
+            return response()
+        }
+
+        let remote: APIToken?
+        do throws(TursoAPIError) {
+            remote = try await client.token(named: name)
+        } catch {
+            reconciled.diagnostics.append(error.diagnostic())
+            return response()
+        }
+        guard let remote else {
+            // Revoked outside Terraform: gone from state, so the next plan creates it again.
+            return ReadResourceResponse(newState: .null(Self.schema.impliedType), private: [], diagnostics: reconciled.diagnostics)
+        }
+        guard remote.id == id else {
+            return ReadResourceResponse(
+                newState: .null(Self.schema.impliedType), private: [],
+                diagnostics: reconciled.diagnostics + [APITokenDiagnostics.replacedOutsideTerraform(name: name, id: id, remoteID: remote.id)]
+            )
+        }
+        reconciled.state = Self.refreshed(reconciled.state, from: remote)
+        return response()
+    }
+
+    /// The state updated with what Turso reports. Scopes keep the stored
+    /// spelling when it grants what Turso lists (Turso lists presets expanded).
+    static func refreshed(_ state: CtyValue, from remote: APIToken) -> CtyValue {
+        var scopes = CtyValue.null(.set(.string))
+        if let listed = remote.scopes {
+            let stored = APITokenScopes.strings(state[attribute: "scopes"])
+            scopes = if let stored, APITokenScopes.expanded(stored) == Set(listed) {
+                state[attribute: "scopes"]
+            } else {
+                .set(of: .string, listed.map(CtyValue.string))
+            }
+        }
+        var refreshed = state.setting([
+            "organization": remote.organization.map(CtyValue.string) ?? .null(.string),
+            "group": remote.group.map(CtyValue.string) ?? .null(.string),
+            "scopes": scopes,
+        ])
+        if state[attribute: "created_at"].stringValue.flatMap(RFC3339.parse) == nil {
+            refreshed = refreshed.setting("created_at", to: createdAt(tursoDate: remote.createdAt))
+        }
+        return refreshed
+    }
+
+    /// Turso's `YYYY-MM-DD` as midnight UTC of that day; null when absent or malformed.
+    static func createdAt(tursoDate: String?) -> CtyValue {
+        guard let tursoDate, let time = RFC3339.parse(tursoDate + "T00:00:00Z") else { return .null(.string) }
+        return .string(RFC3339.format(time))
+    }
+
+    static func label(name: String, id: String) -> String { "turso_api_token \"\(name)\" (id \(id))" }
+
+    // MARK: Import
+
+    /// `terraform import turso_api_token.x <name>`.
+    func importState(_ request: ImportResourceStateRequest) async -> ImportResourceStateResponse {
+        let name = request.id
+        if let problem = Self.nameProblem(name) {
+            return ImportResourceStateResponse(diagnostics: [APITokenDiagnostics.invalidImportID(name, problem: problem)])
+        }
+        let client: TursoClient
+        switch context.api() {
+        case .success(let found): client = found
+        case .failure(let reason): return ImportResourceStateResponse(diagnostics: [reason.diagnostic])
+        }
+        let remote: APIToken?
+        do throws(TursoAPIError) {
+            remote = try await client.token(named: name)
+        } catch {
+            return ImportResourceStateResponse(diagnostics: [error.diagnostic()])
+        }
+        guard let remote else { return ImportResourceStateResponse(diagnostics: [APITokenDiagnostics.importNotFound(name)]) }
+        let state = CtyValue.object(type: Self.schema.impliedType, [
+            "name": .string(remote.name),
+            "id": .string(remote.id),
+            "organization": remote.organization.map(CtyValue.string) ?? .null(.string),
+            "group": remote.group.map(CtyValue.string) ?? .null(.string),
+            "scopes": remote.scopes.map { .set(of: .string, $0.map(CtyValue.string)) } ?? .null(.set(.string)),
+            "created_at": Self.createdAt(tursoDate: remote.createdAt),
+        ])
+        return ImportResourceStateResponse(
+            importedResources: [ImportedResource(typeName: typeName, state: state)],
+            diagnostics: [APITokenDiagnostics.importedWithoutValue(name)]
+        )
+    }
+}
+
+/// User-facing wording for `turso_api_token`.
+enum APITokenDiagnostics {
+    static func invalidName(_ name: String, problem: String) -> Diagnostic {
+        .error("Invalid API token name", "The name \"\(name)\" cannot be used: \(problem). Use letters, digits, '-' and '_'.", at: "name")
+    }
+
+    static func empty(_ attribute: String) -> Diagnostic {
+        .error("Empty \(attribute)", "Set \(attribute) to a \(attribute == "group" ? "group name" : "organization slug"), or leave it out.", at: AttributePath(attribute))
+    }
+
+    static let groupWithoutOrganization = Diagnostic.error(
+        "group requires organization",
+        "A group-scoped token belongs to a group of one organization: set organization to the slug of the organization the group is in.",
+        at: "group"
+    )
+
+    static func groupWithoutScopes(at attribute: AttributePath) -> Diagnostic {
+        .error(
+            "group requires scopes",
+            "A group-scoped token can do only what its scopes allow: list at least one in scopes, for example [\"read-only\"] or [\"db:create\", \"db:mint-token\"].",
+            at: attribute
+        )
+    }
+
+    static let scopesWithoutGroup = Diagnostic.error(
+        "scopes requires group",
+        "Turso grants scopes to group-scoped tokens only: set organization and group too, or leave scopes out for a token with the full access of its organization.",
+        at: "scopes"
+    )
+
+    static func unknownScopes(_ scopes: [String]) -> Diagnostic {
+        .error(
+            "Unknown scope\(scopes.count == 1 ? "" : "s") \(scopes.map { "\"\($0)\"" }.joined(separator: ", "))",
+            "Turso knows the scopes \(APITokenScopes.individual.joined(separator: ", ")) and the presets read-only and full-access.",
+            at: "scopes"
+        )
+    }
+
+    static let unknownAtApply = Diagnostic.error(
+        "API token name unknown at apply",
+        "The token's name must be known when it is created. This is a bug in the provider or in Terraform; please report it."
+    )
+
+    static func sealFailed(name: String, _ error: any Error) -> Diagnostic {
+        .warning(
+            "API token \"\(name)\" was created but not sealed in private state",
+            "The token exists and its value is in Terraform state; sealing a copy in private state failed (\(error)). The next refresh tries again."
+        )
+    }
+
+    static func replacedOutsideTerraform(name: String, id: String, remoteID: String) -> Diagnostic {
+        .warning(
+            "API token \"\(name)\" was replaced outside Terraform",
+            "The token Terraform created (id \(id)) no longer exists; Turso now has another token of that name (id \(remoteID)), created elsewhere. It is removed from state. To manage the other token, import it (`terraform import <address> \(name)`); to have Terraform create its own, revoke the other one (`turso auth api-tokens revoke \(name)`) or choose another name."
+        )
+    }
+
+    static func invalidImportID(_ id: String, problem: String) -> Diagnostic {
+        .error("Invalid import id", "Import an API token by its name, as in `terraform import turso_api_token.ci ci`. \"\(id)\" is not a token name: \(problem).")
+    }
+
+    static func importNotFound(_ name: String) -> Diagnostic {
+        .error(
+            "No API token named \"\(name)\"",
+            "Turso lists no API token named \"\(name)\" for the provider's API token's user. Check the name with `turso auth api-tokens list`; tokens of other users cannot be imported."
+        )
+    }
+
+    static func importedWithoutValue(_ name: String) -> Diagnostic {
+        .warning(
+            "The value of API token \"\(name)\" cannot be recovered",
+            "Turso shows a token's value only when it is created, so the imported token's token attribute is null. If you need the value, have Terraform replace the token: `terraform apply -replace=<address>` revokes it and creates a new one."
+        )
+    }
+}

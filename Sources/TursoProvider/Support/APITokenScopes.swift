@@ -1,0 +1,35 @@
+import TerraformPlugin
+
+/// The permission scopes Turso grants group-scoped API tokens, and the
+/// presets that stand for several of them. Turso stores and lists tokens
+/// with presets expanded, so two spellings are the same grant when their
+/// expansions are equal.
+enum APITokenScopes {
+    /// In the order of Turso's API reference.
+    static let individual = [
+        "read", "db:create", "db:delete", "db:configure", "db:mint-token", "db:rotate-creds",
+        "group:configure", "group:mint-token", "group:rotate-creds",
+    ]
+
+    static let presets: [String: [String]] = ["read-only": ["read"], "full-access": individual]
+
+    /// Every accepted entry, for messages and documentation.
+    static let accepted = individual + ["read-only", "full-access"]
+
+    static func isValid(_ scope: String) -> Bool { presets[scope] != nil || individual.contains(scope) }
+
+    /// The individual scopes `scopes` grants. Unknown entries are kept as
+    /// they are, so a scope Turso adds later still compares equal to itself.
+    static func expanded(_ scopes: [String]) -> Set<String> {
+        var granted = Set<String>()
+        for scope in scopes { granted.formUnion(presets[scope] ?? [scope]) }
+        return granted
+    }
+
+    /// The entries of a set or list of strings; nil when it is null, unknown
+    /// or holds an unknown.
+    static func strings(_ value: CtyValue) -> [String]? {
+        guard value.isWhollyKnown, let elements = value.elements else { return nil }
+        return elements.compactMap(\.stringValue)
+    }
+}
