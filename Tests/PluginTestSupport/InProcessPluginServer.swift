@@ -7,6 +7,7 @@ import TerraformPlugin
 /// a `Shutdown` call, like the real one.
 public final class InProcessPluginServer: @unchecked Sendable {
     public let socketPath: String
+    private let socketDirectory: String
     /// The server certificate (PEM) when serving TLS.
     public let certificatePEM: String?
     private let stopped = DispatchSemaphore(value: 0)
@@ -18,7 +19,8 @@ public final class InProcessPluginServer: @unchecked Sendable {
         configuration: PluginServerConfiguration = .init(),
         clientIdentity: ClientIdentity?
     ) throws {
-        socketPath = try PluginSocket.uniquePath(in: TemporaryDirectory.make())
+        socketDirectory = try TemporaryDirectory.make()
+        socketPath = try PluginSocket.uniquePath(in: socketDirectory)
         let started = DispatchSemaphore(value: 0)
         let startError = LockedBox<Error?>(nil)
         let certificatePEM = LockedBox<String?>(nil)
@@ -66,6 +68,13 @@ public final class InProcessPluginServer: @unchecked Sendable {
         started.wait()
         if let error = startError.value { throw error }
         self.certificatePEM = certificatePEM.value
+    }
+
+    /// The folder made for the socket goes (the server removed the socket
+    /// when it stopped).
+    deinit {
+        unlink(socketPath)
+        rmdir(socketDirectory)
     }
 
     /// A client connected as the host would connect (the identity must be

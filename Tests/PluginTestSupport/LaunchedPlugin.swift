@@ -16,6 +16,9 @@ public struct PluginLaunchOptions: Sendable {
     public var presentedIdentity: ClientIdentity?
     public var extraEnvironment: [String: String] = [:]
     public var binary: String?
+    /// Whether the launched plugin's harness removes `socketDirectory` when
+    /// done with it (set for folders the harness made).
+    public var removesSocketDirectory = false
 
     public init(socketDirectory: String? = nil, clientIdentity: ClientIdentity?) {
         self.socketDirectory = socketDirectory
@@ -25,7 +28,12 @@ public struct PluginLaunchOptions: Sendable {
     /// Terraform's defaults, with a fresh P-521 client certificate and a
     /// fresh socket folder.
     public static func terraformLike() throws -> PluginLaunchOptions {
-        PluginLaunchOptions(socketDirectory: try TemporaryDirectory.make(), clientIdentity: try ClientIdentity.generate(curve: .p521))
+        var options = PluginLaunchOptions(
+            socketDirectory: try TemporaryDirectory.make(),
+            clientIdentity: try ClientIdentity.generate(curve: .p521)
+        )
+        options.removesSocketDirectory = true
+        return options
     }
 
     public var environment: [String: String] {
@@ -46,6 +54,7 @@ public final class LaunchedPlugin: @unchecked Sendable {
     public let client: PluginClient
     /// The server certificate from the handshake, as PEM; nil in plaintext.
     public let serverCertificatePEM: String?
+    private let socketDirectoryToRemove: String?
 
     /// Starts the plugin, reads its handshake line (within `timeout`) and
     /// connects. Throws with the plugin's stderr when no line comes.
@@ -53,6 +62,7 @@ public final class LaunchedPlugin: @unchecked Sendable {
         let process = try PluginProcess(binary: options.binary ?? PluginBinary.path(), environment: options.environment)
         guard let line = await process.readHandshakeLine(timeout: timeout) else {
             let status = await process.kill()
+            if options.removesSocketDirectory, let directory = options.socketDirectory { rmdir(directory) }
             throw PluginTestError("no handshake line (\(status.map(String.init(describing:)) ?? "still running")); "
                 + "stderr: \(process.standardError)")
         }
@@ -61,11 +71,21 @@ public final class LaunchedPlugin: @unchecked Sendable {
 
     private init(process: PluginProcess, line: String, options: PluginLaunchOptions) throws {
         self.process = process
+        socketDirectoryToRemove = options.removesSocketDirectory ? options.socketDirectory : nil
         handshake = try PluginHandshake(line: line)
         serverCertificatePEM = try handshake.certificateDER().map { try CertificateSummary(der: $0).pem }
         let presented = options.presentedIdentity ?? options.clientIdentity
         let tls = serverCertificatePEM.flatMap { pem in presented.map { ClientTLS(serverCertificatePEM: pem, identity: $0) } }
         client = PluginClient(socketPath: handshake.address, tls: tls)
+    }
+
+    /// A plugin still running is killed; a socket it leaves behind and the
+    /// folder the harness made for it are removed.
+    deinit {
+        process.terminate()
+        guard let socketDirectoryToRemove else { return }
+        unlink(handshake.address)
+        rmdir(socketDirectoryToRemove)
     }
 
     /// Asks the plugin to stop as Terraform does, and waits for it to exit.

@@ -84,12 +84,17 @@ public final class PluginProcess: @unchecked Sendable {
         stderr = PipeReader(fileDescriptor: err.read, name: "plugin stderr")
     }
 
-    deinit {
-        if exitStatus == nil {
-            Glibc.kill(pid, SIGKILL)
-            var raw: Int32 = 0
-            _ = waitpid(pid, &raw, 0)
-        }
+    deinit { terminate() }
+
+    /// Ends the process with SIGKILL if it is still running, and reaps it,
+    /// blocking for the short time that takes.
+    public func terminate() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard status == nil else { return }
+        Glibc.kill(pid, SIGKILL)
+        var raw: Int32 = 0
+        if waitpid(pid, &raw, 0) == pid { status = .signaled(SIGKILL) }
     }
 
     /// The first line on stdout, without its newline; nil if none came in time

@@ -22,6 +22,7 @@ struct ServerProcessTests {
         let status = await process.waitForExit(timeout: .seconds(10))
         #expect(status == .exited(1), "stderr: \(process.standardError)")
         #expect(await process.waitForOutputEnd())
+        if options.removesSocketDirectory, let directory = options.socketDirectory { rmdir(directory) }
         return process
     }
 
@@ -99,7 +100,9 @@ struct ServerProcessTests {
     @Test("A socket folder that does not exist is an error on stderr and exit 1")
     func missingSocketFolder() async throws {
         var options = try PluginLaunchOptions.terraformLike()
+        rmdir(try #require(options.socketDirectory))
         options.socketDirectory = "/nonexistent-plugin-folder"
+        options.removesSocketDirectory = false
         let process = try await runToExit(options)
         #expect(process.standardOutput.isEmpty)
         #expect(process.standardError.contains("could not listen on the Unix socket /nonexistent-plugin-folder/plugin"))
@@ -246,7 +249,8 @@ struct ServerProcessTests {
 
     @Test("Without PLUGIN_CLIENT_CERT it serves plaintext and the certificate field is empty")
     func plaintext() async throws {
-        let options = PluginLaunchOptions(socketDirectory: try TemporaryDirectory.make(), clientIdentity: nil)
+        var options = try PluginLaunchOptions.terraformLike()
+        options.clientIdentity = nil
         let plugin = try await LaunchedPlugin.launch(options)
         #expect(plugin.handshake.certificateField.isEmpty)
         #expect(await plugin.client.call(Self.healthCheck).response == Self.serving)
