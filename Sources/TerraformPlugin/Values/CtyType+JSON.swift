@@ -14,63 +14,93 @@ extension CtyType {
     }
 
     /// A type from its parsed JSON form. Recursion follows the document,
-    /// whose depth the parser bounded.
+    /// whose depth the parser bounded; the recursive step only dispatches,
+    /// so a level of nesting costs a small stack frame.
     init(typeDocument document: JSONDocument) throws(ValueCodingError) {
-        func invalid(_ message: String) -> ValueCodingError { ValueCodingError("invalid type JSON: \(message)") }
         switch document {
         case .string(let name):
-            switch name {
-            case "bool": self = .bool
-            case "number": self = .number
-            case "string": self = .string
-            case "dynamic": self = .dynamic
-            default: throw invalid("unknown type \(PluginLog.jsonString(ValueMessages.excerpt(name)))")
-            }
+            self = try CtyType.primitive(named: name)
         case .array(let parts):
-            guard case .string(let kind)? = parts.first else {
-                throw invalid("expected a kind (\"list\", \"set\", \"map\", \"tuple\" or \"object\") as the first element of the array")
-            }
-            switch kind {
-            case "list", "set", "map":
-                guard parts.count == 2 else { throw invalid("\(PluginLog.jsonString(kind)) takes exactly one element type") }
-                let element = try CtyType(typeDocument: parts[1])
-                self = kind == "list" ? .list(element) : kind == "set" ? .set(element) : .map(element)
-            case "tuple":
-                guard parts.count == 2, case .array(let elementDocuments) = parts[1] else {
-                    throw invalid("\"tuple\" takes exactly one array of element types")
-                }
-                var elements: [CtyType] = []
-                elements.reserveCapacity(elementDocuments.count)
-                for elementDocument in elementDocuments { elements.append(try CtyType(typeDocument: elementDocument)) }
-                self = .tuple(elements)
-            case "object":
-                guard parts.count == 2 || parts.count == 3, case .object(let members) = parts[1] else {
-                    throw invalid("\"object\" takes an object of attribute types and, optionally, an array of optional attribute names")
-                }
-                var attributes = [String: CtyType](minimumCapacity: members.count)
-                for (name, attributeDocument) in members { attributes[name] = try CtyType(typeDocument: attributeDocument) }
-                var optional = Set<String>()
-                if parts.count == 3 {
-                    guard case .array(let names) = parts[2] else {
-                        throw invalid("the optional attributes of an object must be an array of names")
-                    }
-                    for nameDocument in names {
-                        guard case .string(let name) = nameDocument else {
-                            throw invalid("the optional attributes of an object must be an array of names")
-                        }
-                        guard attributes[name] != nil else {
-                            throw invalid("optional attribute \(PluginLog.jsonString(name)) is not an attribute of the object")
-                        }
-                        optional.insert(name)
-                    }
-                }
-                self = .object(attributes, optional: optional)
-            default:
-                throw invalid("unknown kind \(PluginLog.jsonString(ValueMessages.excerpt(kind)))")
+            switch try CtyType.kind(of: parts) {
+            case "list": self = .list(try CtyType(typeDocument: CtyType.elementDocument(of: parts, kind: "list")))
+            case "set": self = .set(try CtyType(typeDocument: CtyType.elementDocument(of: parts, kind: "set")))
+            case "map": self = .map(try CtyType(typeDocument: CtyType.elementDocument(of: parts, kind: "map")))
+            case "tuple": self = try CtyType.tuple(parts)
+            default: self = try CtyType.object(parts)
             }
         default:
-            throw invalid("expected a type name or a [kind, ...] array, found \(document.kindDescription)")
+            throw CtyType.invalid("expected a type name or a [kind, ...] array, found \(document.kindDescription)")
         }
+    }
+
+    @inline(never)
+    private static func invalid(_ message: String) -> ValueCodingError {
+        ValueCodingError("invalid type JSON: \(message)")
+    }
+
+    @inline(never)
+    private static func primitive(named name: String) throws(ValueCodingError) -> CtyType {
+        switch name {
+        case "bool": .bool
+        case "number": .number
+        case "string": .string
+        case "dynamic": .dynamic
+        default: throw invalid("unknown type \(PluginLog.jsonString(ValueMessages.excerpt(name)))")
+        }
+    }
+
+    /// The kind named by the first element, one of the five known ones.
+    @inline(never)
+    private static func kind(of parts: [JSONDocument]) throws(ValueCodingError) -> String {
+        guard case .string(let kind)? = parts.first else {
+            throw invalid("expected a kind (\"list\", \"set\", \"map\", \"tuple\" or \"object\") as the first element of the array")
+        }
+        switch kind {
+        case "list", "set", "map", "tuple", "object": return kind
+        default: throw invalid("unknown kind \(PluginLog.jsonString(ValueMessages.excerpt(kind)))")
+        }
+    }
+
+    @inline(never)
+    private static func elementDocument(of parts: [JSONDocument], kind: String) throws(ValueCodingError) -> JSONDocument {
+        guard parts.count == 2 else { throw invalid("\(PluginLog.jsonString(kind)) takes exactly one element type") }
+        return parts[1]
+    }
+
+    @inline(never)
+    private static func tuple(_ parts: [JSONDocument]) throws(ValueCodingError) -> CtyType {
+        guard parts.count == 2, case .array(let elementDocuments) = parts[1] else {
+            throw invalid("\"tuple\" takes exactly one array of element types")
+        }
+        var elements: [CtyType] = []
+        elements.reserveCapacity(elementDocuments.count)
+        for elementDocument in elementDocuments { elements.append(try CtyType(typeDocument: elementDocument)) }
+        return .tuple(elements)
+    }
+
+    @inline(never)
+    private static func object(_ parts: [JSONDocument]) throws(ValueCodingError) -> CtyType {
+        guard parts.count == 2 || parts.count == 3, case .object(let members) = parts[1] else {
+            throw invalid("\"object\" takes an object of attribute types and, optionally, an array of optional attribute names")
+        }
+        var attributes = [String: CtyType](minimumCapacity: members.count)
+        for (name, attributeDocument) in members { attributes[name] = try CtyType(typeDocument: attributeDocument) }
+        var optional = Set<String>()
+        if parts.count == 3 {
+            guard case .array(let names) = parts[2] else {
+                throw invalid("the optional attributes of an object must be an array of names")
+            }
+            for nameDocument in names {
+                guard case .string(let name) = nameDocument else {
+                    throw invalid("the optional attributes of an object must be an array of names")
+                }
+                guard attributes[name] != nil else {
+                    throw invalid("optional attribute \(PluginLog.jsonString(name)) is not an attribute of the object")
+                }
+                optional.insert(name)
+            }
+        }
+        return .object(attributes, optional: optional)
     }
 
     /// The compact JSON form, with object attributes (and optional attribute

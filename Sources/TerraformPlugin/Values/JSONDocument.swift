@@ -65,6 +65,7 @@ struct JSONParser {
         }
     }
 
+    @inline(never)
     private func error(_ message: String, at offset: Int? = nil) -> ValueCodingError {
         ValueCodingError("invalid JSON at byte \((offset ?? position) - start): \(message)")
     }
@@ -87,12 +88,21 @@ struct JSONParser {
         }
     }
 
+    /// The recursive step: it only dispatches, and scalars are parsed out of
+    /// line, so that a level of nesting costs a small stack frame.
     private mutating func parseValue() throws(ValueCodingError) -> JSONDocument {
         skipWhitespace()
         guard position < end else { throw error("expected a value, found the end of the input") }
         switch buffer[position] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
+        default: return try parseScalar()
+        }
+    }
+
+    @inline(never)
+    private mutating func parseScalar() throws(ValueCodingError) -> JSONDocument {
+        switch buffer[position] {
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
@@ -112,78 +122,89 @@ struct JSONParser {
 
     private mutating func enterNesting() throws(ValueCodingError) {
         depth += 1
-        guard depth <= ValueNesting.maximumDepth else {
-            throw error("arrays and objects nested deeper than \(ValueNesting.maximumDepth) levels")
-        }
+        if depth > ValueNesting.maximumDepth { throw nestingError() }
+    }
+
+    @inline(never)
+    private func nestingError() -> ValueCodingError {
+        error("arrays and objects nested deeper than \(ValueNesting.maximumDepth) levels")
     }
 
     private mutating func parseArray() throws(ValueCodingError) -> JSONDocument {
         try enterNesting()
-        defer { depth -= 1 }
         position += 1  // [
         var elements: [JSONDocument] = []
         skipWhitespace()
         if position < end && buffer[position] == UInt8(ascii: "]") {
             position += 1
+            depth -= 1
             return .array(elements)
         }
         while true {
-            elements.append(try parseValue())
+            JSONParser.append(try parseValue(), to: &elements)
             skipWhitespace()
             guard position < end else { throw error("expected ',' or ']', found the end of the input") }
             switch buffer[position] {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"): position += 1; return .array(elements)
+            case UInt8(ascii: "]"):
+                position += 1
+                depth -= 1
+                return .array(elements)
             default: throw error("expected ',' or ']', found \(found)")
             }
         }
     }
 
+    @inline(never)
+    private static func append(_ element: JSONDocument, to elements: inout [JSONDocument]) {
+        elements.append(element)
+    }
+
     private mutating func parseObject() throws(ValueCodingError) -> JSONDocument {
         try enterNesting()
-        defer { depth -= 1 }
         position += 1  // {
-        var members: [(key: String, value: JSONDocument)] = []
-        // Duplicate detection: a linear scan is cheapest for the few keys of
-        // a typical object; a set takes over for large ones.
-        var keys: Set<String>?
+        var members = JSONObjectBuilder()
         skipWhitespace()
         if position < end && buffer[position] == UInt8(ascii: "}") {
             position += 1
-            return .object(members)
+            depth -= 1
+            return .object([])
         }
         while true {
-            skipWhitespace()
-            guard position < end, buffer[position] == UInt8(ascii: "\"") else {
-                throw error("expected a string key, found \(found)")
-            }
-            let keyOffset = position
-            let key = try parseString()
-            skipWhitespace()
-            guard position < end, buffer[position] == UInt8(ascii: ":") else {
-                throw error("expected ':' after an object key, found \(found)")
-            }
-            position += 1
+            let (key, keyOffset) = try parseKey()
             let value = try parseValue()
-            let duplicate: Bool
-            if var known = keys {
-                keys = nil  // keep the set uniquely referenced while it grows
-                duplicate = !known.insert(key).inserted
-                keys = known
-            } else {
-                duplicate = members.contains { $0.key == key }
-                if members.count >= 16 { keys = Set(members.map(\.key) + [key]) }
+            guard members.append(key, value) else {
+                throw error("duplicate object key \(PluginLog.jsonString(key))", at: keyOffset)
             }
-            guard !duplicate else { throw error("duplicate object key \(PluginLog.jsonString(key))", at: keyOffset) }
-            members.append((key, value))
             skipWhitespace()
             guard position < end else { throw error("expected ',' or '}', found the end of the input") }
             switch buffer[position] {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; return .object(members)
+            case UInt8(ascii: "}"):
+                position += 1
+                depth -= 1
+                return .object(members.members)
             default: throw error("expected ',' or '}', found \(found)")
             }
         }
+    }
+
+    /// A member's key and the colon after it; the key's offset is kept for
+    /// a duplicate-key message.
+    @inline(never)
+    private mutating func parseKey() throws(ValueCodingError) -> (String, Int) {
+        skipWhitespace()
+        guard position < end, buffer[position] == UInt8(ascii: "\"") else {
+            throw error("expected a string key, found \(found)")
+        }
+        let keyOffset = position
+        let key = try parseString()
+        skipWhitespace()
+        guard position < end, buffer[position] == UInt8(ascii: ":") else {
+            throw error("expected ':' after an object key, found \(found)")
+        }
+        position += 1
+        return (key, keyOffset)
     }
 
     /// A number per RFC 8259: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
@@ -321,6 +342,28 @@ struct JSONParser {
             position += 1
         }
         return value
+    }
+}
+
+/// An object's members as they are parsed, refusing duplicate keys: a
+/// linear scan is cheapest for the few keys of a typical object, a set takes
+/// over for large ones.
+struct JSONObjectBuilder {
+    private(set) var members: [(key: String, value: JSONDocument)] = []
+    private var keys: Set<String>?
+
+    /// False, appending nothing, when the key is already there.
+    @inline(never)
+    mutating func append(_ key: String, _ value: JSONDocument) -> Bool {
+        if keys == nil {
+            if members.contains(where: { $0.key == key }) { return false }
+            if members.count >= 16 { keys = Set(members.map(\.key)) }
+        }
+        if keys != nil {
+            guard keys!.insert(key).inserted else { return false }
+        }
+        members.append((key, value))
+        return true
     }
 }
 

@@ -27,15 +27,16 @@ protocol ValueWriter {
 
 /// Walks a value along its declared type, checking that it conforms, and
 /// hands the parts to a writer. Errors carry the path of the offending part.
+///
+/// As in the decoders, the recursive functions keep small stack frames (a
+/// decoded value may be nested 512 levels deep): `encode` only dispatches,
+/// the rest is out of line, and read-only helpers are `mutating` so that
+/// calling them does not copy the encoder into the caller's frame.
 struct ValueEncoder<Writer: ValueWriter> {
     var writer: Writer
     private var steps: [AttributePath.Step] = []
 
     init(writer: Writer) { self.writer = writer }
-
-    private func error(_ message: String) -> ValueCodingError {
-        ValueCodingError(message, at: AttributePath(steps))
-    }
 
     mutating func encode(_ value: CtyValue, as type: CtyType) throws(ValueCodingError) {
         if case .dynamic = type {
@@ -43,33 +44,16 @@ struct ValueEncoder<Writer: ValueWriter> {
             return
         }
         switch value.storage {
-        case .null:
-            try checkCompatible(value, type)
-            writer.writeNull()
-        case .unknown(let refinements):
-            try checkCompatible(value, type)
-            guard Writer.canWriteUnknown else {
-                throw error("the value is unknown, and JSON cannot represent unknown values")
-            }
-            writer.writeUnknown(refinements, of: type)
-        case .bool(let bool):
-            guard case .bool = type, case .bool = value.type else { throw mismatch(value, type) }
-            writer.writeBool(bool)
-        case .number(let number):
-            guard case .number = type, case .number = value.type else { throw mismatch(value, type) }
-            writer.writeNumber(number)
-        case .string(let string):
-            guard case .string = type, case .string = value.type else { throw mismatch(value, type) }
-            writer.writeString(string)
+        case .null, .unknown:
+            try encodeNullOrUnknown(value, as: type)
+        case .bool, .number, .string:
+            try encodePrimitive(value, as: type)
         case .elements(let elements):
             switch (type, value.type) {
             case (.list(let elementType), .list), (.set(let elementType), .set):
-                try encodeElements(elements, as: { _ in elementType })
+                try encodeElements(elements, elementType: elementType)
             case (.tuple(let elementTypes), .tuple):
-                guard elements.count == elementTypes.count else {
-                    throw error("expected a tuple of \(ValueMessages.count(elementTypes.count, "element")), found one of \(elements.count)")
-                }
-                try encodeElements(elements, as: { elementTypes[$0] })
+                try encodeTuple(elements, elementTypes: elementTypes)
             default:
                 throw mismatch(value, type)
             }
@@ -85,6 +69,31 @@ struct ValueEncoder<Writer: ValueWriter> {
         }
     }
 
+    @inline(never)
+    private mutating func encodeNullOrUnknown(_ value: CtyValue, as type: CtyType) throws(ValueCodingError) {
+        // Nulls and unknowns have no content to check, only their type. A
+        // type that is `dynamic` (or holds it) on either side is compatible:
+        // a null of an undecided type is a null of any type, as cty converts it.
+        guard value.type.isCompatible(with: type) else { throw mismatch(value, type) }
+        if case .unknown(let refinements) = value.storage {
+            guard Writer.canWriteUnknown else { throw unknownInJSONError() }
+            writer.writeUnknown(refinements, of: type)
+        } else {
+            writer.writeNull()
+        }
+    }
+
+    @inline(never)
+    private mutating func encodePrimitive(_ value: CtyValue, as type: CtyType) throws(ValueCodingError) {
+        switch (value.storage, type, value.type) {
+        case (.bool(let bool), .bool, .bool): writer.writeBool(bool)
+        case (.number(let number), .number, .number): writer.writeNumber(number)
+        case (.string(let string), .string, .string): writer.writeString(string)
+        default: throw mismatch(value, type)
+        }
+    }
+
+    @inline(never)
     private mutating func encodeDynamic(_ value: CtyValue) throws(ValueCodingError) {
         // A null or unknown whose type is not decided has no type to send.
         if value.type.isDynamic {
@@ -92,9 +101,7 @@ struct ValueEncoder<Writer: ValueWriter> {
             case .null:
                 writer.writeNull()
             case .unknown:
-                guard Writer.canWriteUnknown else {
-                    throw error("the value is unknown, and JSON cannot represent unknown values")
-                }
+                guard Writer.canWriteUnknown else { throw unknownInJSONError() }
                 writer.writeUnknown(CtyRefinements(), of: .dynamic)
             default:
                 throw error("a known value must have a concrete type, not dynamic")
@@ -106,51 +113,103 @@ struct ValueEncoder<Writer: ValueWriter> {
         writer.endDynamic(type: value.type)
     }
 
-    private mutating func encodeElements(_ elements: [CtyValue], as elementType: (Int) -> CtyType) throws(ValueCodingError) {
+    @inline(never)
+    private mutating func encodeElements(_ elements: [CtyValue], elementType: CtyType) throws(ValueCodingError) {
         writer.beginArray(count: elements.count)
-        steps.append(.index(0))
-        for (index, element) in elements.enumerated() {
-            steps[steps.count - 1] = .index(Int64(index))
+        pushIndex()
+        for index in elements.indices {
+            setIndex(index)
             writer.beginElement(first: index == 0)
-            try encode(element, as: elementType(index))
+            try encode(elements[index], as: elementType)
         }
-        steps.removeLast()
+        popStep()
         writer.endArray()
     }
 
+    @inline(never)
+    private mutating func encodeTuple(_ elements: [CtyValue], elementTypes: [CtyType]) throws(ValueCodingError) {
+        guard elements.count == elementTypes.count else {
+            throw error("expected a tuple of \(ValueMessages.count(elementTypes.count, "element")), found one of \(elements.count)")
+        }
+        writer.beginArray(count: elements.count)
+        pushIndex()
+        for index in elements.indices {
+            setIndex(index)
+            writer.beginElement(first: index == 0)
+            try encode(elements[index], as: elementTypes[index])
+        }
+        popStep()
+        writer.endArray()
+    }
+
+    @inline(never)
     private mutating func encodeMap(_ elements: [String: CtyValue], elementType: CtyType) throws(ValueCodingError) {
         writer.beginMap(count: elements.count)
         // Sorted by UTF-8 bytes, as cty orders keys: the output is
-        // deterministic, so equal values encode to equal bytes.
-        // Only the keys are sorted: moving (key, value) pairs around costs a
-        // retain and release of both per swap.
-        for (index, key) in elements.keys.sorted(by: UTF8Text.precedes).enumerated() {
+        // deterministic, so equal values encode to equal bytes. Only the
+        // keys are sorted: moving (key, value) pairs around costs a retain
+        // and release of both per swap.
+        let keys = ValueEncoder.sortedKeys(elements)
+        for index in keys.indices {
+            let key = keys[index]
             writer.writeKey(key, first: index == 0)
-            steps.append(.key(key))
+            pushStep(.key(key))
             try encode(elements[key]!, as: elementType)
-            steps.removeLast()
+            popStep()
         }
         writer.endMap()
     }
 
+    @inline(never)
     private mutating func encodeObject(_ attributes: [String: CtyValue], attributeTypes: [String: CtyType]) throws(ValueCodingError) {
         // Equal counts and every attribute declared mean equal name sets,
         // checked with one lookup per attribute.
         guard attributes.count == attributeTypes.count else { throw attributeSetError(attributes, attributeTypes) }
         writer.beginMap(count: attributes.count)
-        for (index, name) in attributes.keys.sorted(by: UTF8Text.precedes).enumerated() {
+        let names = ValueEncoder.sortedKeys(attributes)
+        for index in names.indices {
+            let name = names[index]
             guard let attributeType = attributeTypes[name] else { throw attributeSetError(attributes, attributeTypes) }
             writer.writeKey(name, first: index == 0)
-            steps.append(.attribute(name))
+            pushStep(.attribute(name))
             try encode(attributes[name]!, as: attributeType)
-            steps.removeLast()
+            popStep()
         }
         writer.endMap()
     }
 
+    @inline(never)
+    private static func sortedKeys(_ dictionary: [String: CtyValue]) -> [String] {
+        dictionary.keys.sorted(by: UTF8Text.precedes)
+    }
+
+    @inline(never)
+    private mutating func pushIndex() { steps.append(.index(0)) }
+
+    @inline(never)
+    private mutating func setIndex(_ index: Int) { steps[steps.count - 1] = .index(Int64(index)) }
+
+    @inline(never)
+    private mutating func pushStep(_ step: AttributePath.Step) { steps.append(step) }
+
+    @inline(never)
+    private mutating func popStep() { steps.removeLast() }
+
+    // MARK: Errors
+
+    @inline(never)
+    private mutating func error(_ message: String) -> ValueCodingError {
+        ValueCodingError(message, at: AttributePath(steps))
+    }
+
+    @inline(never)
+    private mutating func unknownInJSONError() -> ValueCodingError {
+        error("the value is unknown, and JSON cannot represent unknown values")
+    }
+
     /// The first missing attribute, else the first undeclared one.
     @inline(never)
-    private func attributeSetError(_ attributes: [String: CtyValue], _ attributeTypes: [String: CtyType]) -> ValueCodingError {
+    private mutating func attributeSetError(_ attributes: [String: CtyValue], _ attributeTypes: [String: CtyType]) -> ValueCodingError {
         if let missing = attributeTypes.keys.filter({ attributes[$0] == nil }).min(by: UTF8Text.precedes) {
             return error("the object has no attribute \(PluginLog.jsonString(missing)), which its type requires")
         }
@@ -158,14 +217,8 @@ struct ValueEncoder<Writer: ValueWriter> {
         return error("unsupported attribute \(PluginLog.jsonString(extra))")
     }
 
-    /// Nulls and unknowns have no content to check, only their type. A type
-    /// that is `dynamic` (or holds it) on either side is compatible: a null
-    /// of an undecided type is a null of any type, as cty converts it.
-    private func checkCompatible(_ value: CtyValue, _ type: CtyType) throws(ValueCodingError) {
-        guard value.type.isCompatible(with: type) else { throw mismatch(value, type) }
-    }
-
-    private func mismatch(_ value: CtyValue, _ type: CtyType) -> ValueCodingError {
+    @inline(never)
+    private mutating func mismatch(_ value: CtyValue, _ type: CtyType) -> ValueCodingError {
         switch value.storage {
         case .null: error("expected \(type.described), found a null of type \(value.type.friendlyName)")
         case .unknown: error("expected \(type.described), found an unknown of type \(value.type.friendlyName)")
