@@ -88,7 +88,11 @@ final class TerraformWorkspace: @unchecked Sendable {
             // Keep the per-user private-state key file inside this workspace.
             "XDG_CONFIG_HOME": home.appendingPathComponent(".config").path,
         ]
-        if let tmp = ProcessInfo.processInfo.environment["TMPDIR"] { env["TMPDIR"] = tmp }
+        // TMPDIR for Terraform; the sanitizer settings reach the provider
+        // (built with ASan in the ASan run) through Terraform.
+        for name in ["TMPDIR", "ASAN_OPTIONS", "LSAN_OPTIONS"] {
+            if let value = ProcessInfo.processInfo.environment[name] { env[name] = value }
+        }
         return env
     }
 
