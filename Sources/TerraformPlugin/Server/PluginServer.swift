@@ -27,7 +27,12 @@ public enum PluginServer {
     /// SIGINT is ignored; SIGTERM removes the socket and ends the process.
     /// Blocks the calling thread, which becomes the server's completion-queue
     /// thread: call it from synchronous top-level code, not from the main actor.
-    public static func serve(handler: some RPCHandler, configuration: PluginServerConfiguration = .init()) -> Never {
+    public static func serve(handler: any RPCHandler, configuration: PluginServerConfiguration = .init()) -> Never {
+        // `handler` is an existential on purpose: with `some RPCHandler`,
+        // Swift 6.3.1's optimizer specialised this function for
+        // ProviderRouter with the handler treated as a dead argument
+        // (`...Tf4dn_n`), so release builds served a garbage router and
+        // crashed at the first GetProviderSchema.
         ProcessSignals.ignoreInterrupts()
         let request: Handshake.Request
         switch Handshake.negotiate(configuration, environment: { name in getenv(name).map { String(cString: $0) } }) {
