@@ -77,20 +77,27 @@ struct TimedTokenAcceptanceTests {
         #expect(try workspace.instance("turso_timed_token.t").string("token") == third)
     }
 
-    @Test("A 5-second token is replaced once it expires, with and without refresh")
+    // 15 s, not less: with the other acceptance suites running, an apply and
+    // a plan can take several seconds on a 2-core machine. Waits count from
+    // expires_at, not from now.
+    @Test("A 15-second token is replaced once it expires, with and without refresh")
     func expiry() async throws {
         let workspace = try TerraformWorkspace()
         try workspace.write("""
         resource "turso_timed_token" "short" {
           name = "short"
-          ttl  = "5s"
+          ttl  = "15s"
         }
         """)
+        func waitForExpiry() async throws {
+            let expiresAt = try #require(try workspace.instance("turso_timed_token.short").string("expires_at").flatMap(parseRFC3339))
+            try await Task.sleep(for: .seconds(max(0, expiresAt.timeIntervalSinceNow + 1)))
+        }
         try await workspace.apply()
         let first = try #require(try workspace.instance("turso_timed_token.short").string("token"))
         #expect(try await workspace.plan().exitCode == 0)
 
-        try await Task.sleep(for: .seconds(6))
+        try await waitForExpiry()
         // Without refresh, the plan itself must notice the expiry.
         let noRefresh = try await workspace.plan(["-refresh=false"])
         #expect(noRefresh.exitCode == 2, "\(noRefresh)")
@@ -99,7 +106,7 @@ struct TimedTokenAcceptanceTests {
         let second = try #require(try workspace.instance("turso_timed_token.short").string("token"))
         #expect(second != first)
 
-        try await Task.sleep(for: .seconds(6))
+        try await waitForExpiry()
         // With refresh, Read drops the expired token and the plan creates one.
         let refreshed = try await workspace.plan()
         #expect(refreshed.exitCode == 2, "\(refreshed)")
