@@ -58,7 +58,7 @@ struct APITokenConfigValidationTests {
         (String?.none, String?.none, [String]?.none, String?.none),
         ("my-org", nil, nil, "720h"),
         ("my-org", "default", ["read-only"], nil),
-        ("my-org", "default", APITokenScopes.accepted, "1h30m"),
+        ("my-org", "default", APITokenScopes.individual + ["read-only", "full-access"], "1h30m"),
     ])
     func valid(organization: String?, group: String?, scopes: [String]?, rotationPeriod: String?) async throws {
         let harness = try await ConfiguredProvider()

@@ -13,9 +13,6 @@ enum APITokenScopes {
 
     static let presets: [String: [String]] = ["read-only": ["read"], "full-access": individual]
 
-    /// Every accepted entry, for messages and documentation.
-    static let accepted = individual + ["read-only", "full-access"]
-
     static func isValid(_ scope: String) -> Bool { presets[scope] != nil || individual.contains(scope) }
 
     /// The individual scopes `scopes` grants. Unknown entries are kept as
