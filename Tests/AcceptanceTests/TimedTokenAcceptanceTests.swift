@@ -77,16 +77,18 @@ struct TimedTokenAcceptanceTests {
         #expect(try workspace.instance("turso_timed_token.t").string("token") == third)
     }
 
-    // 15 s, not less: with the other acceptance suites running, an apply and
-    // a plan can take several seconds on a 2-core machine. Waits count from
-    // expires_at, not from now.
-    @Test("A 15-second token is replaced once it expires, with and without refresh")
+    // The issue's 5-second token. Waits count from expires_at, not from now,
+    // so a slow apply on a loaded machine does not shorten them. Whether an
+    // unexpired token is kept is checked by the other tests (and, to the
+    // second, by the unit tests with a manual clock); here the apply alone
+    // may take longer than the ttl under load, so it is not checked.
+    @Test("A 5-second token is replaced once it expires, with and without refresh")
     func expiry() async throws {
         let workspace = try TerraformWorkspace()
         try workspace.write("""
         resource "turso_timed_token" "short" {
           name = "short"
-          ttl  = "15s"
+          ttl  = "5s"
         }
         """)
         func waitForExpiry() async throws {
@@ -95,7 +97,6 @@ struct TimedTokenAcceptanceTests {
         }
         try await workspace.apply()
         let first = try #require(try workspace.instance("turso_timed_token.short").string("token"))
-        #expect(try await workspace.plan().exitCode == 0)
 
         try await waitForExpiry()
         // Without refresh, the plan itself must notice the expiry.
