@@ -46,8 +46,10 @@ package final class PluginGRPCServer {
     private var serverShutdownCompleted = false
 
     /// Binds `unix:<socketPath>` and starts listening. The caller keeps a
-    /// `GRPCLibrary` alive for the server's whole life.
-    package init(handler: some RPCHandler, options: Options, credentials: borrowing ServerCredentials) throws(PluginServerError) {
+    /// `GRPCLibrary` alive for the server's whole life. The handler is an
+    /// existential, as in `PluginServer.serve`: no generic specialisation of
+    /// this start-up path for the optimizer to get wrong (see there).
+    package init(handler: any RPCHandler, options: Options, credentials: borrowing ServerCredentials) throws(PluginServerError) {
         self.handler = handler
         self.options = options
         var arguments = ChannelArguments()
