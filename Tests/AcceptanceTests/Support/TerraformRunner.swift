@@ -56,7 +56,32 @@ enum ChildProcess {
         defer { try? FileManager.default.removeItem(at: outputDirectory) }
         let stdoutPath = outputDirectory.appendingPathComponent("stdout").path
         let stderrPath = outputDirectory.appendingPathComponent("stderr").path
+        let pid = try spawn(
+            executable: executable, arguments: arguments, directory: directory, environment: environment,
+            stdoutPath: stdoutPath, stderrPath: stderrPath
+        )
 
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0 && errno != EINTR { throw WorkspaceError("waitpid: \(String(cString: strerror(errno)))") }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let signal = status & 0x7f
+        return TerraformWorkspace.Result(
+            exitCode: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
+            stdout: String(decoding: readFile(stdoutPath), as: UTF8.self),
+            stderr: String(decoding: readFile(stderrPath), as: UTF8.self)
+        )
+    }
+
+    /// Starts a program with stdin from /dev/null and stdout and stderr
+    /// written to the given files; returns its pid for the caller to reap.
+    static func spawn(
+        executable: URL, arguments: [String], directory: URL, environment: [String: String],
+        stdoutPath: String, stderrPath: String
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -86,20 +111,7 @@ enum ChildProcess {
         guard spawned == 0 else {
             throw WorkspaceError("could not start \(executable.path): \(String(cString: strerror(spawned)))")
         }
-
-        var status: Int32 = 0
-        while true {
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid { break }
-            if reaped < 0 && errno != EINTR { throw WorkspaceError("waitpid: \(String(cString: strerror(errno)))") }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        let signal = status & 0x7f
-        return TerraformWorkspace.Result(
-            exitCode: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
-            stdout: String(decoding: readFile(stdoutPath), as: UTF8.self),
-            stderr: String(decoding: readFile(stderrPath), as: UTF8.self)
-        )
+        return pid
     }
 
     /// Reads a whole file. Not FileManager.contents(atPath:): for an empty
