@@ -186,8 +186,8 @@ struct APITokenResource: ManagedResource {
 
         if replace.isEmpty {
             // Nothing Turso knows about changes (rotation_period, or triggers
-            // going from null to empty): an update of the state alone.
-            planned = planned.setting(["id": prior[attribute: "id"], "token": prior[attribute: "token"], "created_at": prior[attribute: "created_at"]])
+            // going from null to empty): an update of the state alone. The
+            // proposal already carries the prior id, token and created_at.
             return PlanResourceChangeResponse(plannedState: planned, plannedPrivate: request.priorPrivate, diagnostics: diagnostics)
         }
         return PlanResourceChangeResponse(
