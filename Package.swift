@@ -43,6 +43,8 @@ let package = Package(
     products: [
         .executable(name: "terraform-provider-turso", targets: ["terraform-provider-turso"]),
         .executable(name: "turso-api-emulator", targets: ["turso-api-emulator"]),
+        // Micro-benchmarks for scripts/benchmark; not part of the provider binary.
+        .executable(name: "turso-benchmarks", targets: ["turso-benchmarks"]),
     ],
     targets: [
         // MARK: C modules (thin: headers, static inline shims, link settings)
@@ -77,6 +79,9 @@ let package = Package(
         // with the shared Swift runtime.
         .executableTarget(name: "turso-api-emulator", dependencies: ["TursoEmulator"]),
 
+        // MARK: Benchmarks (scripts/benchmark): sealing micro-benchmarks.
+        .executableTarget(name: "turso-benchmarks", dependencies: ["TerraformPlugin"]),
+
         // MARK: Tests
         .target(
             name: "PluginTestSupport",
@@ -87,7 +92,7 @@ let package = Package(
         .testTarget(name: "TursoProviderTests", dependencies: ["TursoProvider", "TursoEmulator"]),
         .testTarget(
             name: "ProtocolTests",
-            dependencies: ["PluginTestSupport", "TerraformPlugin", "terraform-provider-turso"]
+            dependencies: ["PluginTestSupport", "TerraformPlugin", "TursoEmulator", "terraform-provider-turso"]
         ),
         .testTarget(
             name: "AcceptanceTests",

@@ -97,7 +97,17 @@ final class ProviderContext: Sendable {
     /// Seals and opens secrets kept in private state. Nil before
     /// `ConfigureProvider`, or while the key depends on values not yet
     /// known (during plan): then private state is passed on untouched.
-    func privateStateVault() -> (any PrivateStateVault)? { configured.withLock { $0?.vault } }
+    func privateStateVault() -> (any PrivateStateVault)? {
+        #if TURSO_BENCHMARK_PLAIN_PRIVATE_STATE
+        // Benchmark-only (scripts/benchmark builds it into .build-bench-plain
+        // with -DTURSO_BENCHMARK_PLAIN_PRIVATE_STATE) to measure what sealing
+        // costs: plain JSON private state, as before sealing existed. Never
+        // set for a shipped binary, and deliberately no runtime switch.
+        configured.withLock { $0?.vault == nil ? nil : PlainPrivateStateVault() }
+        #else
+        configured.withLock { $0?.vault }
+        #endif
+    }
 
     /// The Turso API client, authenticated with the provider's API token,
     /// or why there is none.
