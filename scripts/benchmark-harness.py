@@ -290,7 +290,7 @@ def main():
     spawn_runs = 10 if args.quick else 20
     calls = 50 if args.quick else 200
     sizes = [1, 10, 100] if args.quick else [1, 10, 100, 1000]
-    seal_pairs = 1 if args.quick else 2
+    seal_pairs = 1 if args.quick else 3
     seal_count = 100 if args.quick else 1000
     pyvider_budget_s = 60 if args.quick else 240
 
