@@ -26,8 +26,11 @@ public final class PluginProcess: @unchecked Sendable {
     private var status: ExitStatus?
 
     /// Variables passed through from the test run so that a plugin built
-    /// with sanitizers reports to the same settings.
-    public static let passedThroughVariables = ["ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS"]
+    /// with sanitizers reports to the same settings. PATH too (Terraform
+    /// passes its whole environment to plugins): without it a sanitizer
+    /// build cannot find llvm-symbolizer, and the suppressions in
+    /// Tests/lsan.supp, which match symbol names, never apply.
+    public static let passedThroughVariables = ["ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS", "PATH"]
 
     public init(binary: String, environment: [String: String], arguments: [String] = []) throws {
         var environment = environment
