@@ -27,6 +27,13 @@ public struct CertificateSummary: Sendable {
     public let matchesHostLocalhost: Bool
     public let isCertificateAuthority: Bool
     public let publicKeyBits: Int32
+    /// `EVP_PKEY_get_base_id` of the public key, e.g. `NID_ED25519`.
+    public let publicKeyType: Int32
+    /// The certificate's signature checks out against its own public key.
+    public let isSelfSigned: Bool
+    public let allowsServerAuth: Bool
+    public let allowsClientAuth: Bool
+    public let allowsCertificateSigning: Bool
     /// Seconds from now; negative when in the past.
     public let notBeforeOffset: Int
     public let notAfterOffset: Int
@@ -48,6 +55,12 @@ public struct CertificateSummary: Sendable {
         matchesHostLocalhost = X509_check_host(x509, "localhost", 9, UInt32(X509_CHECK_FLAG_NEVER_CHECK_SUBJECT), nil) == 1
         isCertificateAuthority = X509_check_ca(x509) != 0
         publicKeyBits = X509_get0_pubkey(x509).map { EVP_PKEY_get_bits($0) } ?? 0
+        publicKeyType = X509_get0_pubkey(x509).map { EVP_PKEY_get_base_id($0) } ?? 0
+        isSelfSigned = X509_get0_pubkey(x509).map { X509_verify(x509, $0) == 1 } ?? false
+        let extendedUsage = X509_get_extended_key_usage(x509)
+        allowsServerAuth = extendedUsage & UInt32(XKU_SSL_SERVER) != 0
+        allowsClientAuth = extendedUsage & UInt32(XKU_SSL_CLIENT) != 0
+        allowsCertificateSigning = X509_get_key_usage(x509) & UInt32(KU_KEY_CERT_SIGN) != 0
 
         func offset(_ time: UnsafePointer<ASN1_TIME>?) -> Int {
             var days: Int32 = 0, seconds: Int32 = 0

@@ -1,3 +1,4 @@
+import COpenSSL
 import Foundation
 import PluginTestSupport
 import Testing
@@ -44,7 +45,9 @@ struct ServerProcessTests {
         #expect(certificate.commonName == "localhost")
         #expect(certificate.matchesHostLocalhost)
         #expect(certificate.isCertificateAuthority)
-        #expect(certificate.publicKeyBits == 256)
+        #expect(certificate.publicKeyType == NID_ED25519)
+        #expect(certificate.isSelfSigned)
+        #expect(certificate.allowsServerAuth && certificate.allowsClientAuth && certificate.allowsCertificateSigning)
         #expect((-90 ... -25).contains(certificate.notBeforeOffset), "notBefore \(certificate.notBeforeOffset) s from now")
         #expect(certificate.notAfterOffset > 20 * 365 * 86_400)
 

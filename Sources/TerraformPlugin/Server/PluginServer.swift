@@ -79,7 +79,7 @@ public enum PluginServer {
     ) throws(PluginServerError) -> ServerCredentials {
         guard let clientCertificatePEM else { return .insecure() }
         guard isPEMCertificate(clientCertificatePEM) else { throw .invalidClientCertificate }
-        let certificate = try SelfSignedCertificate.generate(curve: .p256)
+        let certificate = try SelfSignedCertificate.generateEd25519()
         certificateBase64 = certificate.certificateBase64
         guard let credentials = ServerCredentials.mutualTLS(certificate, clientRootsPEM: clientCertificatePEM) else {
             throw .certificate(step: "load it into gRPC", detail: "")
