@@ -131,14 +131,14 @@ struct ServerConcurrencyTests {
         #expect(await running.shutdown() == .drained)
     }
 
-    @Test("Shutdown cancels calls still in the handler and the server drains within a second")
+    // The 1 s bound of the issue is checked on the real process
+    // (ServerProcessTests, ProviderRPCTests); here, only the behaviour.
+    @Test("Shutdown cancels calls still in the handler and the server drains")
     func shutdownCancelsHandlers() async throws {
         let running = try Running()
         async let pending = running.client.call("/test.Timing/Sleep", request: Self.sleep(30_000), timeout: .seconds(60))
         try await Task.sleep(for: .milliseconds(200))
-        let started = ContinuousClock.now
         #expect(await running.shutdown() == .drained)
-        #expect(ContinuousClock.now - started < .seconds(1))
         let result = await pending
         #expect(result.status != .ok, "\(result)")
     }

@@ -135,14 +135,13 @@ struct ServerProcessTests {
         #expect(await plugin.client.call("/grpc.health.v1.Health/Watch").status == .unimplemented)
         // As Terraform opens them: StreamStdio sends its Empty request,
         // StartStream (bidirectional) sends nothing and waits.
-        let started = ContinuousClock.now
+        // A hang would end in DEADLINE_EXCEEDED after 5 s, not UNIMPLEMENTED.
         let stdio = await plugin.client.call("/plugin.GRPCStdio/StreamStdio", timeout: .seconds(5))
         let broker = await plugin.client.openStreamAndWait("/plugin.GRPCBroker/StartStream", timeout: .seconds(5))
         let stdioOpen = await plugin.client.openStreamAndWait("/plugin.GRPCStdio/StreamStdio", timeout: .seconds(5))
         #expect(stdio.status == .unimplemented, "\(stdio)")
         #expect(broker.status == .unimplemented, "\(broker)")
         #expect(stdioOpen.status == .unimplemented, "\(stdioOpen)")
-        #expect(ContinuousClock.now - started < .seconds(2))
         #expect(await plugin.shutdown().1 == .exited(0))
     }
 

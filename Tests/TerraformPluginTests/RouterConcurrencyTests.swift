@@ -109,13 +109,13 @@ struct RouterConcurrencyTests {
         try await Self.waitUntil { Self.slowStarted(recorder) }
         #expect(router.core.calls.count == 1)
 
-        let stopStart = ContinuousClock.now
+        // No time bound: the slow call only ends by cancellation (or after
+        // a long timeout, which slowEnded would tell apart).
         let stop = await router.call("StopProvider", [])
         let stopError = try response(Tfplugin6__StopProvider__Response.self, stop) { String(wire: $0.error) }
         #expect(stopError == "")
 
         let result = await slow.value
-        #expect(ContinuousClock.now - stopStart < .seconds(5))
         let summaries = try response(Tfplugin6__ImportResourceState__Response.self, result) {
             diagnostics($0.n_diagnostics, $0.diagnostics).map(\.summary)
         }

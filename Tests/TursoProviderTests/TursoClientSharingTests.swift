@@ -72,34 +72,34 @@ struct TursoClientSharingTests {
         #expect(emulator.requestLog().map(\.status) == [500, 200])
     }
 
-    @Test("Cancelling a call aborts its request at once, well before the slow answer")
+    // No elapsed-time bound (these machines are noisy): the answer is held
+    // back far longer than the client's 10 s request timeout, so only a
+    // cancellation can end the call with `.cancelled`; without one it would
+    // end in a timeout, a transport error.
+    @Test("Cancelling a call aborts its request, long before the answer or the timeout")
     func cancellationAbortsRequest() async throws {
         let emulator = try startedEmulator()
         let client = client(of: emulator)
-        try emulator.addFault(Fault(method: "GET", delayMilliseconds: 5_000))
-        let started = ContinuousClock.now
+        try emulator.addFault(Fault(method: "GET", delayMilliseconds: 600_000))
         let call = Task { try await client.listTokens() }
         try await Task.sleep(for: .milliseconds(200))
         call.cancel()
         let error = await apiError { _ = try await call.value }
-        let elapsed = ContinuousClock.now - started
         #expect(error?.kind == .cancelled)
         #expect(error?.detail.contains("asked the provider to stop") == true)
-        #expect(elapsed < .seconds(2), "took \(elapsed)")
     }
 
     @Test("Cancelling a create aborts it, and a later call on the same client still works")
     func cancellationOfCreate() async throws {
         let emulator = try startedEmulator()
         let client = client(of: emulator)
-        try emulator.addFault(Fault(method: "POST", count: 1, delayMilliseconds: 5_000))
-        let started = ContinuousClock.now
+        // Held back past the request timeout: only cancellation gives `.cancelled`.
+        try emulator.addFault(Fault(method: "POST", count: 1, delayMilliseconds: 600_000))
         let call = Task { try await client.createToken(name: "slow") }
         try await Task.sleep(for: .milliseconds(200))
         call.cancel()
         let error = await apiError { _ = try await call.value }
         #expect(error?.kind == .cancelled)
-        #expect(ContinuousClock.now - started < .seconds(2))
         #expect(try await client.createToken(name: "fast").name == "fast")
     }
 
@@ -123,13 +123,13 @@ struct TursoClientSharingTests {
         let emulator = try startedEmulator()
         // Real sleeps here: the wait itself must be cancelled.
         let client = client(of: emulator) { $0.sleep = { try await Task.sleep(for: $0) } }
+        // Every answer is a 429 asking for 30 s: without cancellation the
+        // call would end, much later, as rate limited, not as cancelled.
         try emulator.addFault(Fault(method: "GET", status: 429, retryAfter: "30"))
-        let started = ContinuousClock.now
         let call = Task { try await client.listTokens() }
         try await Task.sleep(for: .milliseconds(300))
         call.cancel()
         let error = await apiError { _ = try await call.value }
         #expect(error?.kind == .cancelled)
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 }
