@@ -51,6 +51,13 @@ struct ServerConcurrencyTests {
             var configuration = PluginServerConfiguration()
             configuration.handlerServices = ["test.Timing"]
             configuration.maxMessageBytes = maxMessageBytes
+            // Shutdown cancels handler tasks at once; the grace period only
+            // bounds how long the server then waits for them to answer. The
+            // production 300 ms is a deadline for the process to exit; here a
+            // generous one lets "drained" mean the cancellation worked, even
+            // on a loaded machine under AddressSanitizer (where 300 ms was
+            // seen to run out).
+            configuration.shutdownGracePeriod = .seconds(20)
             let identity = try ClientIdentity.generate(curve: .p521)
             server = try InProcessPluginServer(handler: TimingHandler(), configuration: configuration, clientIdentity: identity)
             client = server.makeClient(presenting: identity)
