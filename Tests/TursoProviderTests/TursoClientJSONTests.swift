@@ -39,7 +39,7 @@ struct TursoClientJSONTests {
             "organization": .string("my-\"org\"\n"),
             "group": .string("default"),
         ])
-        #expect(String(decoding: body.encoded, as: UTF8.self) == #"{"group":"default","organization":"my-\"org\"\u000a","scopes":["read","db:create"]}"#)
+        #expect(String(decoding: body.encoded, as: UTF8.self) == #"{"group":"default","organization":"my-\"org\"\n","scopes":["read","db:create"]}"#)
     }
 
     @Test("Deep nesting is refused rather than recursed into")

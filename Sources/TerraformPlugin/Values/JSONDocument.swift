@@ -1,7 +1,7 @@
 /// A parsed JSON document. The value decoder needs the whole of a dynamic
 /// value's object before it can decode its "value" (the "type" may come
 /// second), so documents are parsed to a tree first, once.
-enum JSONDocument {
+package enum JSONDocument {
     case null
     case bool(Bool)
     /// The number's text, valid per RFC 8259, so no precision is lost before
@@ -36,7 +36,7 @@ enum JSONDocument {
 /// so refusing is the one answer that cannot be misread.
 ///
 /// Arrays and objects may nest `ValueNesting.maximumDepth` levels deep.
-struct JSONParser {
+package struct JSONParser {
     private let buffer: UnsafeBufferPointer<UInt8>
     private let start: Int
     private let end: Int
@@ -59,7 +59,7 @@ struct JSONParser {
         return document
     }
 
-    static func parse(_ bytes: [UInt8]) throws(ValueCodingError) -> JSONDocument {
+    package static func parse(_ bytes: [UInt8]) throws(ValueCodingError) -> JSONDocument {
         try bytes.withUnsafeBufferPointer { (buffer) throws(ValueCodingError) -> JSONDocument in
             try parse(buffer)
         }
@@ -368,25 +368,25 @@ struct JSONObjectBuilder {
 }
 
 /// Compact JSON output.
-struct JSONWriter {
-    private(set) var bytes: [UInt8]
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8]
 
-    init(capacity: Int = 256) {
+    package init(capacity: Int = 256) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
-    mutating func writeRaw(_ text: StaticString) {
+    package mutating func writeRaw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func writeByte(_ byte: UInt8) { bytes.append(byte) }
+    package mutating func writeByte(_ byte: UInt8) { bytes.append(byte) }
 
-    mutating func writeASCII(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    package mutating func writeASCII(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
     /// A string literal. Only what JSON requires is escaped (quote,
     /// backslash, control characters); other characters are written as UTF-8.
-    mutating func writeString(_ string: String) {
+    package mutating func writeString(_ string: String) {
         var string = string
         bytes.append(UInt8(ascii: "\""))
         string.withUTF8 { utf8 in

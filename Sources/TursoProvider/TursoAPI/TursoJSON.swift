@@ -1,6 +1,9 @@
+import TerraformPlugin
+
 /// The JSON the Turso API exchanges: small documents of objects, strings,
-/// string lists and integers. Parsed here rather than with Foundation, which
-/// the provider binary does not link (start-up time and size).
+/// string lists and integers. Read and written with the protocol layer's
+/// JSON parser and writer rather than Foundation, which the provider binary
+/// does not link (start-up time and size).
 enum TursoJSON: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -32,217 +35,72 @@ enum TursoJSON: Sendable, Equatable {
 
     struct ParseError: Error, Sendable {
         var message: String
-        var offset: Int
     }
 
+    /// Turso's answers are a few levels deep; anything deeper is refused
+    /// rather than walked (the shared parser allows far more, for values).
+    static let maxDepth = 32
+
+    /// Parsed by the protocol layer's strict RFC 8259 parser (duplicate keys
+    /// refused), then viewed with objects as dictionaries.
     static func parse(_ bytes: [UInt8]) throws(ParseError) -> TursoJSON {
-        var parser = Parser(bytes: bytes)
-        let value = try parser.value(depth: 0)
-        parser.skipWhitespace()
-        guard parser.position == bytes.count else { throw parser.error("unexpected data after the JSON value") }
-        return value
+        let document: JSONDocument
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            throw ParseError(message: error.message)
+        }
+        return try TursoJSON(document, depth: 0)
+    }
+
+    private init(_ document: JSONDocument, depth: Int) throws(ParseError) {
+        guard depth < Self.maxDepth else { throw ParseError(message: "nested more than \(Self.maxDepth) levels deep") }
+        switch document {
+        case .null: self = .null
+        case .bool(let value): self = .bool(value)
+        case .number(let text): self = .number(text)
+        case .string(let text): self = .string(text)
+        case .array(let elements):
+            var converted: [TursoJSON] = []
+            converted.reserveCapacity(elements.count)
+            for element in elements { converted.append(try TursoJSON(element, depth: depth + 1)) }
+            self = .array(converted)
+        case .object(let members):
+            var converted: [String: TursoJSON] = [:]
+            for member in members { converted[member.key] = try TursoJSON(member.value, depth: depth + 1) }
+            self = .object(converted)
+        }
     }
 
     /// Compact JSON; object members sorted by key, so output is stable.
     var encoded: [UInt8] {
-        var output: [UInt8] = []
-        write(into: &output)
-        return output
+        var writer = JSONWriter()
+        write(into: &writer)
+        return writer.bytes
     }
 
-    private func write(into output: inout [UInt8]) {
+    private func write(into writer: inout JSONWriter) {
         switch self {
-        case .null: output += Array("null".utf8)
-        case .bool(let value): output += Array((value ? "true" : "false").utf8)
-        case .number(let text): output += Array(text.utf8)
-        case .string(let text): Self.writeString(text, into: &output)
+        case .null: writer.writeRaw("null")
+        case .bool(let value): writer.writeRaw(value ? "true" : "false")
+        case .number(let text): writer.writeASCII(text)
+        case .string(let text): writer.writeString(text)
         case .array(let elements):
-            output.append(UInt8(ascii: "["))
+            writer.writeByte(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                element.write(into: &output)
+                if index > 0 { writer.writeByte(UInt8(ascii: ",")) }
+                element.write(into: &writer)
             }
-            output.append(UInt8(ascii: "]"))
+            writer.writeByte(UInt8(ascii: "]"))
         case .object(let members):
-            output.append(UInt8(ascii: "{"))
+            writer.writeByte(UInt8(ascii: "{"))
             for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                Self.writeString(key, into: &output)
-                output.append(UInt8(ascii: ":"))
-                members[key]!.write(into: &output)
+                if index > 0 { writer.writeByte(UInt8(ascii: ",")) }
+                writer.writeString(key)
+                writer.writeByte(UInt8(ascii: ":"))
+                members[key]!.write(into: &writer)
             }
-            output.append(UInt8(ascii: "}"))
-        }
-    }
-
-    private static func writeString(_ text: String, into output: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                output += [UInt8(ascii: "\\"), byte]
-            case 0..<0x20:
-                output += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default:
-                output.append(byte)
-            }
-        }
-        output.append(UInt8(ascii: "\""))
-    }
-
-    private struct Parser {
-        static let maxDepth = 32
-
-        let bytes: [UInt8]
-        var position = 0
-
-        func error(_ message: String) -> ParseError { ParseError(message: message, offset: position) }
-
-        mutating func skipWhitespace() {
-            while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
-        }
-
-        mutating func value(depth: Int) throws(ParseError) -> TursoJSON {
-            guard depth < Self.maxDepth else { throw error("nested too deeply") }
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of the document") }
-            switch bytes[position] {
-            case UInt8(ascii: "{"): return try object(depth: depth)
-            case UInt8(ascii: "["): return try array(depth: depth)
-            case UInt8(ascii: "\""): return .string(try string())
-            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-            case UInt8(ascii: "n"): try literal("null"); return .null
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
-            default: throw error("unexpected character")
-            }
-        }
-
-        mutating func literal(_ word: String) throws(ParseError) {
-            let expected = Array(word.utf8)
-            guard position + expected.count <= bytes.count, Array(bytes[position..<position + expected.count]) == expected else {
-                throw error("invalid literal")
-            }
-            position += expected.count
-        }
-
-        mutating func number() throws(ParseError) -> String {
-            let start = position
-            let allowed = Array("+-.eE0123456789".utf8)
-            while position < bytes.count, allowed.contains(bytes[position]) { position += 1 }
-            let text = String(decoding: bytes[start..<position], as: UTF8.self)
-            guard Double(text) != nil else { throw error("invalid number") }
-            return text
-        }
-
-        mutating func object(depth: Int) throws(ParseError) -> TursoJSON {
-            position += 1
-            var members: [String: TursoJSON] = [:]
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-                position += 1
-                return .object(members)
-            }
-            while true {
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-                let key = try string()
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
-                position += 1
-                members[key] = try value(depth: depth + 1)
-                skipWhitespace()
-                guard position < bytes.count else { throw error("unexpected end of the document") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                } else if bytes[position] == UInt8(ascii: "}") {
-                    position += 1
-                    return .object(members)
-                } else {
-                    throw error("expected ',' or '}'")
-                }
-            }
-        }
-
-        mutating func array(depth: Int) throws(ParseError) -> TursoJSON {
-            position += 1
-            var elements: [TursoJSON] = []
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                return .array(elements)
-            }
-            while true {
-                elements.append(try value(depth: depth + 1))
-                skipWhitespace()
-                guard position < bytes.count else { throw error("unexpected end of the document") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                } else if bytes[position] == UInt8(ascii: "]") {
-                    position += 1
-                    return .array(elements)
-                } else {
-                    throw error("expected ',' or ']'")
-                }
-            }
-        }
-
-        mutating func string() throws(ParseError) -> String {
-            position += 1  // the opening quote
-            var utf8: [UInt8] = []
-            while position < bytes.count {
-                let byte = bytes[position]
-                position += 1
-                switch byte {
-                case UInt8(ascii: "\""):
-                    return String(decoding: utf8, as: UTF8.self)
-                case UInt8(ascii: "\\"):
-                    guard position < bytes.count else { break }
-                    let escape = bytes[position]
-                    position += 1
-                    switch escape {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
-                    case UInt8(ascii: "b"): utf8.append(0x08)
-                    case UInt8(ascii: "f"): utf8.append(0x0C)
-                    case UInt8(ascii: "n"): utf8.append(0x0A)
-                    case UInt8(ascii: "r"): utf8.append(0x0D)
-                    case UInt8(ascii: "t"): utf8.append(0x09)
-                    case UInt8(ascii: "u"): utf8 += try unicodeEscape()
-                    default: throw error("invalid escape")
-                    }
-                case 0..<0x20:
-                    throw error("unescaped control character in a string")
-                default:
-                    utf8.append(byte)
-                }
-            }
-            throw error("unterminated string")
-        }
-
-        /// After `\u`: one code point, or a surrogate pair as two escapes.
-        mutating func unicodeEscape() throws(ParseError) -> [UInt8] {
-            var scalarValue = UInt32(try hex4())
-            if (0xD800..<0xDC00).contains(scalarValue) {
-                guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
-                    throw error("unpaired surrogate")
-                }
-                position += 2
-                let low = UInt32(try hex4())
-                guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate") }
-                scalarValue = 0x10000 + ((scalarValue - 0xD800) << 10) + (low - 0xDC00)
-            }
-            guard let scalar = Unicode.Scalar(scalarValue) else { throw error("invalid \\u escape") }
-            return Array(String(Character(scalar)).utf8)
-        }
-
-        mutating func hex4() throws(ParseError) -> UInt16 {
-            guard position + 4 <= bytes.count,
-                  let value = UInt16(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16) else {
-                throw error("invalid \\u escape")
-            }
-            position += 4
-            return value
+            writer.writeByte(UInt8(ascii: "}"))
         }
     }
 }
