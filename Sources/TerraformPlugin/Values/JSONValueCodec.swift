@@ -39,7 +39,7 @@ public enum JSONValueCodec {
 /// read-only helpers are `mutating` so that calls do not copy the decoder.
 struct JSONValueDecoder {
     let ignoringUndefinedAttributes: Bool
-    private var steps: [AttributePath.Step] = []
+    private var path = ValuePath()
 
     init(ignoringUndefinedAttributes: Bool) {
         self.ignoringUndefinedAttributes = ignoringUndefinedAttributes
@@ -76,15 +76,15 @@ struct JSONValueDecoder {
     ) throws(ValueCodingError) -> (value: CtyValue, concretised: Bool) {
         var elements = DecodedValueTypes.emptyElements(reserving: documents.count)
         var concretised = false
-        pushIndex()
+        path.pushIndex()
         for index in documents.indices {
-            setIndex(index)
+            path.setIndex(index)
             let element = try decode(documents[index], as: elementType)
             concretised = concretised || element.concretised
             DecodedValueTypes.append(element.value, to: &elements)
         }
-        popStep()
-        return (try collection(type, elements, concretised: concretised), concretised)
+        path.pop()
+        return (try path.collection(type, elements, concretised: concretised), concretised)
     }
 
     @inline(never)
@@ -96,14 +96,14 @@ struct JSONValueDecoder {
         }
         var elements = DecodedValueTypes.emptyElements(reserving: documents.count)
         var concretised = false
-        pushIndex()
+        path.pushIndex()
         for index in documents.indices {
-            setIndex(index)
+            path.setIndex(index)
             let element = try decode(documents[index], as: elementTypes[index])
             concretised = concretised || element.concretised
             DecodedValueTypes.append(element.value, to: &elements)
         }
-        popStep()
+        path.pop()
         return (DecodedValueTypes.tuple(type, elements, concretised: concretised), concretised)
     }
 
@@ -115,14 +115,14 @@ struct JSONValueDecoder {
         var concretised = false
         for index in members.indices {
             let key = members[index].key
-            pushStep(.key(key))
+            path.push(.key(key))
             let element = try decode(members[index].value, as: elementType)
-            popStep()
+            path.pop()
             concretised = concretised || element.concretised
             // The parser already refused duplicate keys.
             _ = DecodedValueTypes.insert(element.value, forKey: key, into: &elements)
         }
-        return (try mapValue(elementType, elements, concretised: concretised), concretised)
+        return (try path.map(elementType, elements, concretised: concretised), concretised)
     }
 
     @inline(never)
@@ -137,9 +137,9 @@ struct JSONValueDecoder {
                 if ignoringUndefinedAttributes { continue }
                 throw unsupportedAttributeError(name)
             }
-            pushStep(.attribute(name))
+            path.push(.attribute(name))
             let attribute = try decode(members[index].value, as: attributeType)
-            popStep()
+            path.pop()
             concretised = concretised || attribute.concretised
             _ = DecodedValueTypes.insert(attribute.value, forKey: name, into: &attributes)
         }
@@ -204,41 +204,11 @@ struct JSONValueDecoder {
         }
     }
 
-    @inline(never)
-    private mutating func pushIndex() { steps.append(.index(0)) }
-
-    @inline(never)
-    private mutating func setIndex(_ index: Int) { steps[steps.count - 1] = .index(Int64(index)) }
-
-    @inline(never)
-    private mutating func pushStep(_ step: AttributePath.Step) { steps.append(step) }
-
-    @inline(never)
-    private mutating func popStep() { steps.removeLast() }
-
-    @inline(never)
-    private mutating func collection(_ type: CtyType, _ elements: [CtyValue], concretised: Bool) throws(ValueCodingError) -> CtyValue {
-        do {
-            return try DecodedValueTypes.collection(type, elements, concretised: concretised)
-        } catch {
-            throw self.error(error.message)
-        }
-    }
-
-    @inline(never)
-    private mutating func mapValue(_ elementType: CtyType, _ elements: [String: CtyValue], concretised: Bool) throws(ValueCodingError) -> CtyValue {
-        do {
-            return try DecodedValueTypes.map(elementType, elements, concretised: concretised)
-        } catch {
-            throw self.error(error.message)
-        }
-    }
-
     // MARK: Errors
 
     @inline(never)
     private mutating func error(_ message: String) -> ValueCodingError {
-        ValueCodingError(message, at: AttributePath(steps))
+        path.error(message)
     }
 
     @inline(never)

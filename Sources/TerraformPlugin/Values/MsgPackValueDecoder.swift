@@ -13,12 +13,11 @@
 /// site, which a mutating call (self by reference) does not.
 struct MsgPackValueDecoder {
     private var reader: MessagePackReader
-    private var steps: [AttributePath.Step] = []
+    private var path = ValuePath()
     private var depth = 0
 
     init(_ buffer: UnsafeBufferPointer<UInt8>) {
         reader = MessagePackReader(buffer)
-        steps.reserveCapacity(16)
     }
 
     mutating func decodeDocument(as type: CtyType) throws(ValueCodingError) -> CtyValue {
@@ -69,16 +68,16 @@ struct MsgPackValueDecoder {
         // reader), so this reservation is backed by the input's own size.
         var elements = DecodedValueTypes.emptyElements(reserving: count)
         var concretised = false
-        pushIndex()
+        path.pushIndex()
         for index in 0..<count {
-            setIndex(index)
+            path.setIndex(index)
             let element = try decode(elementType)
             concretised = concretised || element.concretised
             DecodedValueTypes.append(element.value, to: &elements)
         }
-        popStep()
+        path.pop()
         depth -= 1
-        return (try collection(type, elements, concretised: concretised), concretised)
+        return (try path.collection(type, elements, concretised: concretised), concretised)
     }
 
     @inline(never)
@@ -87,14 +86,14 @@ struct MsgPackValueDecoder {
         try enterNesting()
         var elements = DecodedValueTypes.emptyElements(reserving: count)
         var concretised = false
-        pushIndex()
+        path.pushIndex()
         for index in 0..<count {
-            setIndex(index)
+            path.setIndex(index)
             let element = try decode(elementTypes[index])
             concretised = concretised || element.concretised
             DecodedValueTypes.append(element.value, to: &elements)
         }
-        popStep()
+        path.pop()
         depth -= 1
         return (DecodedValueTypes.tuple(type, elements, concretised: concretised), concretised)
     }
@@ -106,16 +105,16 @@ struct MsgPackValueDecoder {
         var concretised = false
         for _ in 0..<count {
             let key = try mapKey(what: "map keys")
-            pushStep(.key(key))
+            path.push(.key(key))
             let element = try decode(elementType)
-            popStep()
+            path.pop()
             concretised = concretised || element.concretised
             guard DecodedValueTypes.insert(element.value, forKey: key, into: &elements) else {
                 throw duplicateKeyError("duplicate map key", key)
             }
         }
         depth -= 1
-        return (try mapValue(elementType, elements, concretised: concretised), concretised)
+        return (try path.map(elementType, elements, concretised: concretised), concretised)
     }
 
     @inline(never)
@@ -126,9 +125,9 @@ struct MsgPackValueDecoder {
         for _ in 0..<count {
             let name = try mapKey(what: "attribute names")
             guard let attributeType = attributeTypes[name] else { throw duplicateKeyError("unsupported attribute", name) }
-            pushStep(.attribute(name))
+            path.push(.attribute(name))
             let attribute = try decode(attributeType)
-            popStep()
+            path.pop()
             concretised = concretised || attribute.concretised
             guard DecodedValueTypes.insert(attribute.value, forKey: name, into: &attributes) else {
                 throw duplicateKeyError("duplicate attribute", name)
@@ -164,18 +163,6 @@ struct MsgPackValueDecoder {
         depth += 1
         if depth > ValueNesting.maximumDepth { throw nestingError() }
     }
-
-    @inline(never)
-    private mutating func pushIndex() { steps.append(.index(0)) }
-
-    @inline(never)
-    private mutating func setIndex(_ index: Int) { steps[steps.count - 1] = .index(Int64(index)) }
-
-    @inline(never)
-    private mutating func pushStep(_ step: AttributePath.Step) { steps.append(step) }
-
-    @inline(never)
-    private mutating func popStep() { steps.removeLast() }
 
     @inline(never)
     private mutating func primitive(_ type: CtyType, _ item: MessagePackItem) throws(ValueCodingError) -> CtyValue {
@@ -255,24 +242,6 @@ struct MsgPackValueDecoder {
     }
 
     @inline(never)
-    private mutating func collection(_ type: CtyType, _ elements: [CtyValue], concretised: Bool) throws(ValueCodingError) -> CtyValue {
-        do {
-            return try DecodedValueTypes.collection(type, elements, concretised: concretised)
-        } catch {
-            throw self.error(error.message)
-        }
-    }
-
-    @inline(never)
-    private mutating func mapValue(_ elementType: CtyType, _ elements: [String: CtyValue], concretised: Bool) throws(ValueCodingError) -> CtyValue {
-        do {
-            return try DecodedValueTypes.map(elementType, elements, concretised: concretised)
-        } catch {
-            throw self.error(error.message)
-        }
-    }
-
-    @inline(never)
     private mutating func unknown(of type: CtyType, extensionType: Int8, payload: Range<Int>) throws(ValueCodingError) -> CtyValue {
         // Any extension is an unknown; only type 12 with a payload longer
         // than cty's one-byte placeholder carries refinements. An unknown of
@@ -292,7 +261,7 @@ struct MsgPackValueDecoder {
 
     @inline(never)
     private mutating func error(_ message: String) -> ValueCodingError {
-        ValueCodingError(message, at: AttributePath(steps))
+        path.error(message)
     }
 
     @inline(never)

@@ -34,7 +34,7 @@ protocol ValueWriter {
 /// calling them does not copy the encoder into the caller's frame.
 struct ValueEncoder<Writer: ValueWriter> {
     var writer: Writer
-    private var steps: [AttributePath.Step] = []
+    private var path = ValuePath()
 
     init(writer: Writer) { self.writer = writer }
 
@@ -116,13 +116,13 @@ struct ValueEncoder<Writer: ValueWriter> {
     @inline(never)
     private mutating func encodeElements(_ elements: [CtyValue], elementType: CtyType) throws(ValueCodingError) {
         writer.beginArray(count: elements.count)
-        pushIndex()
+        path.pushIndex()
         for index in elements.indices {
-            setIndex(index)
+            path.setIndex(index)
             writer.beginElement(first: index == 0)
             try encode(elements[index], as: elementType)
         }
-        popStep()
+        path.pop()
         writer.endArray()
     }
 
@@ -132,13 +132,13 @@ struct ValueEncoder<Writer: ValueWriter> {
             throw error("expected a tuple of \(ValueMessages.count(elementTypes.count, "element")), found one of \(elements.count)")
         }
         writer.beginArray(count: elements.count)
-        pushIndex()
+        path.pushIndex()
         for index in elements.indices {
-            setIndex(index)
+            path.setIndex(index)
             writer.beginElement(first: index == 0)
             try encode(elements[index], as: elementTypes[index])
         }
-        popStep()
+        path.pop()
         writer.endArray()
     }
 
@@ -153,9 +153,9 @@ struct ValueEncoder<Writer: ValueWriter> {
         for index in keys.indices {
             let key = keys[index]
             writer.writeKey(key, first: index == 0)
-            pushStep(.key(key))
+            path.push(.key(key))
             try encode(elements[key]!, as: elementType)
-            popStep()
+            path.pop()
         }
         writer.endMap()
     }
@@ -171,9 +171,9 @@ struct ValueEncoder<Writer: ValueWriter> {
             let name = names[index]
             guard let attributeType = attributeTypes[name] else { throw attributeSetError(attributes, attributeTypes) }
             writer.writeKey(name, first: index == 0)
-            pushStep(.attribute(name))
+            path.push(.attribute(name))
             try encode(attributes[name]!, as: attributeType)
-            popStep()
+            path.pop()
         }
         writer.endMap()
     }
@@ -183,23 +183,11 @@ struct ValueEncoder<Writer: ValueWriter> {
         dictionary.keys.sorted(by: UTF8Text.precedes)
     }
 
-    @inline(never)
-    private mutating func pushIndex() { steps.append(.index(0)) }
-
-    @inline(never)
-    private mutating func setIndex(_ index: Int) { steps[steps.count - 1] = .index(Int64(index)) }
-
-    @inline(never)
-    private mutating func pushStep(_ step: AttributePath.Step) { steps.append(step) }
-
-    @inline(never)
-    private mutating func popStep() { steps.removeLast() }
-
     // MARK: Errors
 
     @inline(never)
     private mutating func error(_ message: String) -> ValueCodingError {
-        ValueCodingError(message, at: AttributePath(steps))
+        path.error(message)
     }
 
     @inline(never)
