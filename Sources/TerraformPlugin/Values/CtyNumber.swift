@@ -159,19 +159,7 @@ public struct CtyNumber: Hashable, Sendable {
 
     /// The value as an Int64, when it is an integer in range.
     public var int64Value: Int64? {
-        guard isInteger, digits.count + exponent <= 19 else { return nil }
-        var magnitude: UInt64 = 0
-        for digit in digits {
-            let (m, o1) = magnitude.multipliedReportingOverflow(by: 10)
-            let (s, o2) = m.addingReportingOverflow(UInt64(digit))
-            guard !o1, !o2 else { return nil }
-            magnitude = s
-        }
-        for _ in 0..<exponent {
-            let (m, o) = magnitude.multipliedReportingOverflow(by: 10)
-            guard !o else { return nil }
-            magnitude = m
-        }
+        guard isInteger, digits.count + exponent <= 19, let magnitude = integerMagnitude else { return nil }
         if isNegative {
             guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
             return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
@@ -183,6 +171,11 @@ public struct CtyNumber: Hashable, Sendable {
     /// The value as a UInt64, when it is a non-negative integer in range.
     public var uint64Value: UInt64? {
         guard isInteger, !isNegative, digits.count + exponent <= 20 else { return nil }
+        return integerMagnitude
+    }
+
+    /// |value| of an integer, or nil when it does not fit a UInt64.
+    private var integerMagnitude: UInt64? {
         var magnitude: UInt64 = 0
         for digit in digits {
             let (m, o1) = magnitude.multipliedReportingOverflow(by: 10)
