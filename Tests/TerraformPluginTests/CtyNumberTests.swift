@@ -123,7 +123,7 @@ struct CtyNumberTests {
 
     @Test("Generated Doubles survive Double -> decimal -> Double bit for bit")
     func generatedDoubles() throws {
-        var random = ValuesRandom(seed: 0xC0FFEE)
+        var random = SeededRandom(seed: 0xC0FFEE)
         for _ in 0..<2000 {
             let double = Double(bitPattern: random.next())
             guard !double.isNaN else { continue }

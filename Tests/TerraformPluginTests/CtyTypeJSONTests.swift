@@ -84,7 +84,7 @@ struct CtyTypeJSONTests {
 
     @Test("Generated types survive typeJSON and back")
     func generatedRoundTrips() throws {
-        var random = ValuesRandom(seed: 2024)
+        var random = SeededRandom(seed: 2024)
         for _ in 0..<500 {
             let type = ValuesGenerator.type(depth: 4, using: &random)
             #expect(try CtyType(typeJSON: type.typeJSON) == type, "\(String(decoding: type.typeJSON, as: UTF8.self))")

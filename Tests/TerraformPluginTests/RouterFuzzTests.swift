@@ -4,18 +4,6 @@ import Testing
 
 @Suite("Router: mutated requests never crash")
 struct RouterFuzzTests {
-    /// SplitMix64: a fixed seed makes every run mutate the same way.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let valueMethods = ["ValidateResourceConfig", "ReadResource", "PlanResourceChange", "ApplyResourceChange", "ReadDataSource"]
 
     static func validRequest(_ method: String) -> [UInt8] {
@@ -30,7 +18,7 @@ struct RouterFuzzTests {
         }
     }
 
-    static func mutate(_ bytes: [UInt8], _ generator: inout Generator) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], _ generator: inout SeededRandom) -> [UInt8] {
         var bytes = bytes
         for _ in 0..<Int.random(in: 1...4, using: &generator) {
             switch Int.random(in: 0..<4, using: &generator) {
@@ -52,7 +40,7 @@ struct RouterFuzzTests {
           arguments: valueMethods + ["UpgradeResourceState", "ImportResourceState", "ConfigureProvider", "GetProviderSchema"])
     func mutatedRequests(method: String) async {
         let (router, _) = makeRouter()
-        var generator = Generator(state: UInt64(truncatingIfNeeded: method.utf8.reduce(7) { $0 &* 31 &+ Int($1) }))
+        var generator = SeededRandom(seed: UInt64(truncatingIfNeeded: method.utf8.reduce(7) { $0 &* 31 &+ Int($1) }))
         let valid: [UInt8] = switch method {
         case "UpgradeResourceState", "ImportResourceState": RouterMalformedTests.request(method, typeName: "fake_thing", value: [])
         case "ConfigureProvider":
@@ -79,7 +67,7 @@ struct RouterFuzzTests {
     @Test("mutated msgpack inside a well-formed request is a diagnostic or a normal answer", arguments: valueMethods)
     func mutatedValues(method: String) async throws {
         let (router, _) = makeRouter()
-        var generator = Generator(state: 42)
+        var generator = SeededRandom(seed: 42)
         let typeName = method == "ReadDataSource" ? "fake_lookup" : "fake_thing"
         let value = method == "ReadDataSource"
             ? MP.map([("name", .str("abc")), ("length", .null)]).bytes

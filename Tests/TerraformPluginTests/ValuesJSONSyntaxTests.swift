@@ -107,7 +107,7 @@ struct ValuesJSONSyntaxTests {
 
     @Test("Random bytes and mutated documents never crash the parser")
     func randomInput() throws {
-        var random = ValuesRandom(seed: 99)
+        var random = SeededRandom(seed: 99)
         let alphabet = Array("{}[]\",:0123456789-+.eEtrufalsn \\u\tab".utf8) + [0xC3, 0xA9, 0xFF, 0x00, 0xED]
         let type = CtyType.object(["a": .list(.dynamic), "b": .map(.string)])
         let seed = Array(#"{"a":[{"value":1,"type":"number"},{"value":2.5,"type":"number"}],"b":{"k":"v\u00e9"}}"#.utf8)

@@ -203,7 +203,7 @@ struct ValuesMsgPackErrorTests {
 
     @Test("Random bytes against random types never crash the decoder")
     func randomBytes() {
-        var random = ValuesRandom(seed: 7)
+        var random = SeededRandom(seed: 7)
         let types: [CtyType] = [
             .bool, .number, .string, .dynamic, .list(.dynamic), .set(.string), .map(.number), .tuple([.string, .dynamic]),
             .object(["a": .string, "b": .list(.object(["c": .dynamic]))]),
@@ -243,7 +243,7 @@ struct ValuesUTF8ValidationTests {
 
     @Test("Random byte strings")
     func randomBytes() {
-        var random = ValuesRandom(seed: 8)
+        var random = SeededRandom(seed: 8)
         let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF]
         for _ in 0..<20000 {
             let bytes = (0..<Int(random.next() % 16)).map { _ in

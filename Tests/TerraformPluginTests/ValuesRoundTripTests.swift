@@ -10,7 +10,7 @@ import TerraformPlugin
 struct ValuesRoundTripTests {
     @Test("MessagePack: values with nulls, refined unknowns and dynamic attributes come back equal, byte for byte", arguments: [1, 2, 3])
     func msgpackRoundTrips(seed: UInt64) throws {
-        var random = ValuesRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         for _ in 0..<700 {
             let type = ValuesGenerator.type(depth: 4, dynamicInCollections: false, using: &random)
             let value = ValuesGenerator.value(of: type, depth: 4, unknowns: true, using: &random)
@@ -23,7 +23,7 @@ struct ValuesRoundTripTests {
 
     @Test("JSON: known values come back equal, text for text", arguments: [4, 5, 6])
     func jsonRoundTrips(seed: UInt64) throws {
-        var random = ValuesRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         for _ in 0..<700 {
             let type = ValuesGenerator.type(depth: 4, dynamicInCollections: false, using: &random)
             let value = ValuesGenerator.value(of: type, depth: 4, unknowns: false, using: &random)
@@ -36,7 +36,7 @@ struct ValuesRoundTripTests {
 
     @Test("Dynamic inside collections: decoding settles on one type, and a second round trip changes nothing")
     func dynamicCollectionsSettle() throws {
-        var random = ValuesRandom(seed: 77)
+        var random = SeededRandom(seed: 77)
         for _ in 0..<700 {
             let type = ValuesGenerator.type(depth: 4, dynamicInCollections: true, using: &random)
             let value = ValuesGenerator.value(of: type, depth: 4, unknowns: true, using: &random)
@@ -51,7 +51,7 @@ struct ValuesRoundTripTests {
 
     @Test("The decoders' values conform to the type they were decoded as")
     func decodedValuesConform() throws {
-        var random = ValuesRandom(seed: 11)
+        var random = SeededRandom(seed: 11)
         for _ in 0..<600 {
             let type = ValuesGenerator.type(depth: 4, using: &random)
             let value = ValuesGenerator.value(of: type, depth: 4, unknowns: true, using: &random)
@@ -63,7 +63,7 @@ struct ValuesRoundTripTests {
 
     @Test("Mutated encodings of generated values throw or decode, and never crash")
     func mutatedEncodings() throws {
-        var random = ValuesRandom(seed: 5150)
+        var random = SeededRandom(seed: 5150)
         var outcomes = (decoded: 0, threw: 0)
         for _ in 0..<2000 {
             let type = ValuesGenerator.type(depth: 3, using: &random)

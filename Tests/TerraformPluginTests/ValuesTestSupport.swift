@@ -34,9 +34,9 @@ enum ValuesFixtures {
     static func number(_ text: String) -> CtyNumber { CtyNumber(decimal: text)! }
 }
 
-/// A small deterministic generator (SplitMix64), so a failing generated
-/// case can be reproduced from its seed.
-struct ValuesRandom: RandomNumberGenerator {
+/// A small deterministic generator (SplitMix64), so a failing generated or
+/// mutated case can be reproduced from its seed.
+struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -62,10 +62,10 @@ enum ValuesGenerator {
     /// A random type; `dynamicInCollections` allows `dynamic` below lists,
     /// sets and maps, where decoding may give a less concrete type than the
     /// value had (an empty `list(dynamic)` says nothing of its elements).
-    static func type(depth: Int, dynamic: Bool = true, dynamicInCollections: Bool = true, using random: inout ValuesRandom) -> CtyType {
+    static func type(depth: Int, dynamic: Bool = true, dynamicInCollections: Bool = true, using random: inout SeededRandom) -> CtyType {
         let primitives: [CtyType] = dynamic ? [.bool, .number, .string, .dynamic] : [.bool, .number, .string]
         guard depth > 0, random.next() % 3 != 0 else { return primitives[Int(random.next() % UInt64(primitives.count))] }
-        let inner = { (random: inout ValuesRandom, inCollection: Bool) -> CtyType in
+        let inner = { (random: inout SeededRandom, inCollection: Bool) -> CtyType in
             type(depth: depth - 1, dynamic: dynamic && (!inCollection || dynamicInCollections),
                  dynamicInCollections: dynamicInCollections, using: &random)
         }
@@ -83,7 +83,7 @@ enum ValuesGenerator {
         }
     }
 
-    static func refinements(for type: CtyType, using random: inout ValuesRandom) -> CtyRefinements {
+    static func refinements(for type: CtyType, using random: inout SeededRandom) -> CtyRefinements {
         var refinements = CtyRefinements()
         if type.isDynamicType { return refinements }
         if random.next() % 2 == 0 { refinements.notNull = random.next() % 4 != 0 }
@@ -104,7 +104,7 @@ enum ValuesGenerator {
 
     /// A random value of `type`. At `dynamic` positions the value gets a
     /// random concrete type; the elements of one collection share one.
-    static func value(of type: CtyType, depth: Int, unknowns: Bool, using random: inout ValuesRandom) -> CtyValue {
+    static func value(of type: CtyType, depth: Int, unknowns: Bool, using random: inout SeededRandom) -> CtyValue {
         switch random.next() % 10 {
         case 0: return .null(type.isDynamicType ? (random.next() % 2 == 0 ? .dynamic : concrete(type, depth: depth, using: &random)) : type)
         case 1 where unknowns:
@@ -148,7 +148,7 @@ enum ValuesGenerator {
     }
 
     /// `type` with every `dynamic` replaced by a random concrete type.
-    static func concrete(_ type: CtyType, depth: Int, using random: inout ValuesRandom) -> CtyType {
+    static func concrete(_ type: CtyType, depth: Int, using random: inout SeededRandom) -> CtyType {
         switch type {
         case .dynamic: return self.type(depth: max(0, min(depth, 2)), dynamic: false, using: &random)
         case .bool, .number, .string: return type
