@@ -365,7 +365,7 @@ struct APITokenResource: ManagedResource {
                 diagnostics: reconciled.diagnostics + [APITokenDiagnostics.replacedOutsideTerraform(name: name, id: id, remoteID: remote.id)]
             )
         case .undecided(let remote):
-            reconciled.diagnostics.append(APITokenDiagnostics.identityUndecided(label: label, remoteID: remote.id))
+            reconciled.diagnostics.append(APITokenDiagnostics.identityUndecided(label: label, remote: remote))
         }
         return response()
     }
@@ -408,19 +408,34 @@ struct APITokenResource: ManagedResource {
             // Recorded after a create whose answer was lost: now it is known.
             return .repaired(byName, state: state.setting("id", to: .string(byName.id)), APITokenDiagnostics.idFound(name: stateName, id: byName.id))
         }
-        if !reconciled.verified, !blob.isEmpty, let vault {
-            // The envelope is bound to the id it was sealed for: the listed
-            // token it opens for is ours, whatever the state file now says.
-            for candidate in listing {
-                guard let fields = sealed.open(blob, id: candidate.id, vault: vault) else { continue }
-                var result = SealedAttributes.Reconciled(state: state.setting("id", to: .string(candidate.id)), private: blob, diagnostics: [], verified: true)
-                sealed.restore(fields, into: &result, label: label(name: candidate.name, id: candidate.id))
-                result.state = result.state.setting("name", to: .string(candidate.name))
-                return .repaired(candidate, state: result.state, APITokenDiagnostics.idRestored(from: id, to: candidate.id, name: candidate.name))
-            }
+        if let byName {
+            // The name is listed with another id. Our token if our envelope
+            // opens for that id (the state's id was edited); gone and replaced
+            // if the envelope confirmed the state's id; otherwise undecided.
+            if reconciled.verified { return .replaced(byName) }
+            if let repaired = restoredID(state, blob: blob, vault: vault, owner: byName, editedID: id) { return repaired }
+            return .undecided(byName)
         }
-        guard let byName else { return .gone }
-        return reconciled.verified ? .replaced(byName) : .undecided(byName)
+        // Neither the name nor the id is listed. Revoked outside Terraform,
+        // unless an unconfirmed state's envelope belongs to a listed token
+        // (id and name both edited, or another resource's envelope): then
+        // nothing is dropped, and it is reported.
+        if !reconciled.verified, !blob.isEmpty, let vault,
+           let owner = listing.first(where: { sealed.open(blob, id: $0.id, vault: vault) != nil }) {
+            return .undecided(owner)
+        }
+        return .gone
+    }
+
+    /// The state with the id of `owner`, when the blob is `owner`'s sealed
+    /// envelope, and the sealed values restored from it.
+    private static func restoredID(
+        _ state: CtyValue, blob: [UInt8], vault: (any PrivateStateVault)?, owner: APIToken, editedID: String
+    ) -> Identity? {
+        guard !blob.isEmpty, let vault, let fields = sealed.open(blob, id: owner.id, vault: vault) else { return nil }
+        var result = SealedAttributes.Reconciled(state: state.setting("id", to: .string(owner.id)), private: blob, diagnostics: [], verified: true)
+        sealed.restore(fields, into: &result, label: label(name: owner.name, id: owner.id))
+        return .repaired(owner, state: result.state, APITokenDiagnostics.idRestored(from: editedID, to: owner.id, name: owner.name))
     }
 
     /// The state updated with what Turso reports. Scopes keep the stored
@@ -549,10 +564,10 @@ enum APITokenDiagnostics {
         )
     }
 
-    static func identityUndecided(label: String, remoteID: String) -> Diagnostic {
+    static func identityUndecided(label: String, remote: APIToken) -> Diagnostic {
         .warning(
             "\(label) does not match Turso",
-            "Turso lists a token of this name with id \(DisplayText.escaped(remoteID, limit: 100)), and the private state cannot confirm which is right (it does not open as this token's sealed copy): the state file may have been edited, or the token replaced outside Terraform. The state is kept as it is, so a live token is never lost from it. If the token was replaced elsewhere and should not be managed here, run `terraform state rm <address>`; to manage the listed token, remove it from state and `terraform import <address> <name>`."
+            "Turso does not list this name with this id; it lists API token \"\(DisplayText.escaped(remote.name, limit: 100))\" (id \(DisplayText.escaped(remote.id, limit: 100))), which may be this one, and the private state cannot confirm it (it does not open as this token's sealed copy): the state file may have been edited, or the token replaced outside Terraform. The state is kept as it is, so a live token is never lost from it. If the token was replaced elsewhere and should not be managed here, run `terraform state rm <address>`; to manage the listed token, remove it from state and `terraform import <address> <name>`."
         )
     }
 
