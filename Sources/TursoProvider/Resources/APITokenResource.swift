@@ -350,8 +350,10 @@ struct APITokenResource: ManagedResource {
         switch Self.identify(reconciled, id: id, byName: byName, listing: listing, blob: request.private, vault: context.privateStateVault()) {
         case .same(let remote):
             reconciled.state = Self.refreshed(reconciled.state, from: remote)
-        case .repaired(let remote, let state, let diagnostic):
+        case .repaired(let remote, let state, let diagnostic, let envelopeOpened):
             reconciled.state = Self.refreshed(state, from: remote)
+            // The envelope did open, for the real id: the warning that it did not is moot.
+            if envelopeOpened { reconciled.diagnostics.removeAll() }
             reconciled.diagnostics.append(diagnostic)
         case .gone:
             // Revoked outside Terraform: gone from state, so the next plan creates it again.
@@ -376,7 +378,7 @@ struct APITokenResource: ManagedResource {
         case same(APIToken)
         /// The state's name or id was edited (or recorded without an id after
         /// a lost create): repaired to match the token Turso lists.
-        case repaired(APIToken, state: CtyValue, Diagnostic)
+        case repaired(APIToken, state: CtyValue, Diagnostic, envelopeOpened: Bool = false)
         /// No token of that name or id: revoked outside Terraform.
         case gone
         /// The state's id is confirmed ours and gone; another token took the name.
@@ -435,7 +437,9 @@ struct APITokenResource: ManagedResource {
         guard !blob.isEmpty, let vault, let fields = sealed.open(blob, id: owner.id, vault: vault) else { return nil }
         var result = SealedAttributes.Reconciled(state: state.setting("id", to: .string(owner.id)), private: blob, diagnostics: [], verified: true)
         sealed.restore(fields, into: &result, label: label(name: owner.name, id: owner.id))
-        return .repaired(owner, state: result.state, APITokenDiagnostics.idRestored(from: editedID, to: owner.id, name: owner.name))
+        return .repaired(
+            owner, state: result.state, APITokenDiagnostics.idRestored(from: editedID, to: owner.id, name: owner.name), envelopeOpened: true
+        )
     }
 
     /// The state updated with what Turso reports. Scopes keep the stored
