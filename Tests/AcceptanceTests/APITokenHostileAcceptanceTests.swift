@@ -18,6 +18,35 @@ struct APITokenHostileAcceptanceTests {
         #expect(try await emulator.requests().isEmpty)
     }
 
+    @Test("Destroying a token named `..` (a hand-edited state) revokes that token; the log shows the path sent")
+    func destroyDotDot() async throws {
+        let emulator = try EmulatorProcess()
+        let workspace = try TerraformWorkspace(emulator: emulator)
+        try workspace.write(#"resource "turso_api_token" "ci" { name = "ci" }"#)
+        try await workspace.apply()
+        // A token Turso holds under the name `..`, and a state pointing at it.
+        let dots = try await emulator.mint("%2E%2E")
+        let dotsID = try #require(dots["id"] as? String)
+        try await emulator.revokeOutOfBand("ci")
+        try workspace.editInstance("turso_api_token.ci") { instance in
+            var attributes = instance["attributes"] as? [String: Any] ?? [:]
+            attributes["name"] = ".."
+            attributes["id"] = dotsID
+            instance["attributes"] = attributes
+            instance["private"] = NSNull()
+        }
+        let logFile = workspace.directory.appendingPathComponent("provider.log")
+        let destroyed = try await workspace.run(
+            ["destroy", "-auto-approve", "-no-color", "-refresh=false"],
+            extraEnvironment: ["TF_LOG_PROVIDER": "debug", "TF_LOG_PATH": logFile.path]
+        )
+        #expect(destroyed.exitCode == 0, "\(destroyed)")
+        #expect(try await emulator.calls().contains("DELETE /v1/auth/api-tokens/%2E%2E 200"))
+        #expect(try await emulator.listedTokens().isEmpty, "the token named .. is revoked")
+        let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+        #expect(log.contains("/v1/auth/api-tokens/%2E%2E"), "the provider's log shows the path sent")
+    }
+
     @Test("Creates that reached Turso but were answered badly end with the token in state, tainted, then replaced",
           arguments: ["raw", "oversize", "content-length", "503"])
     func createdThenAnsweredBadly(_ kind: String) async throws {
