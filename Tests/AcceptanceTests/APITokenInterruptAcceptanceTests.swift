@@ -69,9 +69,10 @@ struct APITokenInterruptAcceptanceTests {
     /// Exiting immediately. Note that data loss may have occurred."), without
     /// waiting for the provider: a create already sent to Turso lands after
     /// Terraform has written its state, and no provider can put it there.
-    /// What still holds: every token in state exists in Turso. The figures
-    /// (at exit, and once the requests under way have landed) are printed.
-    @Test("Ctrl-C twice: every token in state exists in Turso; creates already sent land after Terraform exits")
+    /// What holds: every token in state exists in Turso, and the next apply
+    /// knows the others for its own abandoned creates (the provider's create
+    /// journal): it replaces them instead of failing with "already exists".
+    @Test("Ctrl-C twice: creates already sent land after Terraform exits, and the next apply replaces them")
     func interruptedTwice() async throws {
         let emulator = try EmulatorProcess()
         try await emulator.addFault(Fault(method: "POST", delayMilliseconds: 1_500))
@@ -99,6 +100,19 @@ struct APITokenInterruptAcceptanceTests {
         let settled = Set(try await emulator.listedTokens().compactMap { $0["name"] as? String })
         print("interrupt sigint twice: \(atExit.count) token(s) in Turso at Terraform's exit, \(settled.count) once sent creates landed, \(inState.count) in state")
         #expect(inState.isSubset(of: settled), "a token in state that Turso does not have")
+
+        let again = try await workspace.run(["apply", "-auto-approve", "-input=false", "-no-color"])
+        #expect(again.exitCode == 0, "the next apply finishes:\n\(again)")
+        #expect(!again.stderr.contains("already exists"))
+        let abandoned = settled.subtracting(inState)
+        if !abandoned.isEmpty {
+            #expect(again.stdout.contains("from an interrupted run was replaced"), "\(again)")
+        }
+        let finalTurso = Set(try await emulator.listedTokens().compactMap { $0["name"] as? String })
+        let finalState = Set(try workspace.instances().filter { $0.address.hasPrefix("turso_api_token.") }.compactMap { $0.string("name") })
+        print("interrupt sigint twice, next apply: \(finalTurso.count) in Turso, \(finalState.count) in state (\(abandoned.count) abandoned create(s) replaced)")
+        #expect(finalTurso.count == Self.tokenCount)
+        #expect(finalTurso == finalState)
     }
 
     /// Polls `condition` (every 50 ms, up to a minute); throws if it never holds.

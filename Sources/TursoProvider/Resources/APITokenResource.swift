@@ -238,16 +238,28 @@ struct APITokenResource: ManagedResource {
         guard let vault = context.privateStateVault() else { return failed([ProviderDiagnostics.privateStateKeyUnavailableAtApply]) }
         guard let name = planned[attribute: "name"].stringValue else { return failed([APITokenDiagnostics.unknownAtApply]) }
 
+        let journal = context.createJournal
+        let now = context.clock.now()
+        // Asked before this create is recorded: a create of an earlier run
+        // that Terraform abandoned (see CreateJournal).
+        let abandonedEarlier = journal?.contains(baseURL: client.baseURL, name: name, now: now) == true
+        journal?.record(baseURL: client.baseURL, name: name, now: now)
+        var diagnostics: [Diagnostic] = []
         let created: CreatedAPIToken
         do throws(TursoAPIError) {
-            created = try await client.createToken(
-                name: name, organization: planned[attribute: "organization"].stringValue,
-                group: planned[attribute: "group"].stringValue,
-                scopes: APITokenScopes.strings(planned[attribute: "scopes"])?.sorted()
-            )
+            do {
+                created = try await createOnce(client, name, planned)
+            } catch where error.kind == .alreadyExists && abandonedEarlier {
+                // The name is taken by our own earlier create, whose value is
+                // lost: revoke it and create it again, rather than fail.
+                try await client.revokeToken(name: name)
+                created = try await createOnce(client, name, planned)
+                diagnostics.append(APITokenDiagnostics.abandonedCreateReplaced(name: name))
+            }
         } catch where error.mayHaveCreated {
             return recordLost(planned, error)
         } catch {
+            journal?.forget(baseURL: client.baseURL, name: name)
             return failed([error.diagnostic(at: error.kind == .alreadyExists ? "name" : nil)])
         }
         let newState = planned.setting([
@@ -255,12 +267,20 @@ struct APITokenResource: ManagedResource {
         ])
         do {
             let sealed = try Self.sealed.seal(newState, id: created.id, with: vault)
-            return ApplyResourceChangeResponse(newState: newState, private: sealed)
+            return ApplyResourceChangeResponse(newState: newState, private: sealed, diagnostics: diagnostics)
         } catch {
             // The token exists and its value is in state: keep both. The
             // next refresh seals what the state holds.
-            return ApplyResourceChangeResponse(newState: newState, diagnostics: [APITokenDiagnostics.sealFailed(name: name, error)])
+            return ApplyResourceChangeResponse(newState: newState, diagnostics: diagnostics + [APITokenDiagnostics.sealFailed(name: name, error)])
         }
+    }
+
+    private func createOnce(_ client: TursoClient, _ name: String, _ planned: CtyValue) async throws(TursoAPIError) -> CreatedAPIToken {
+        try await client.createToken(
+            name: name, organization: planned[attribute: "organization"].stringValue,
+            group: planned[attribute: "group"].stringValue,
+            scopes: APITokenScopes.strings(planned[attribute: "scopes"])?.sorted()
+        )
     }
 
     /// A create that reached Turso without its value coming back: the token
@@ -347,7 +367,15 @@ struct APITokenResource: ManagedResource {
             reconciled.diagnostics.append(error.diagnostic())
             return response()
         }
-        switch Self.identify(reconciled, id: id, byName: byName, listing: listing, blob: request.private, vault: context.privateStateVault()) {
+        let identity = Self.identify(reconciled, id: id, byName: byName, listing: listing, blob: request.private, vault: context.privateStateVault())
+        switch identity {
+        case .same(let remote), .repaired(let remote, _, _, _):
+            // In a state now: no longer an abandoned create.
+            context.createJournal?.forget(baseURL: client.baseURL, name: remote.name)
+        case .gone, .replaced, .undecided:
+            break
+        }
+        switch identity {
         case .same(let remote):
             reconciled.state = Self.refreshed(reconciled.state, from: remote)
         case .repaired(let remote, let state, let diagnostic, let envelopeOpened):
@@ -530,6 +558,14 @@ enum APITokenDiagnostics {
             ? " Terraform keeps it in state so that it is not lost, marked tainted: the next `terraform apply` revokes it and creates a new one, with a new value."
             : " Terraform keeps it in state so that it is not lost, without an id and marked tainted: the next plan looks it up, and the next `terraform apply` revokes it if it exists and creates a new one."
         return .error(error.summary, error.detail + kept)
+    }
+
+    static func abandonedCreateReplaced(name: String) -> Diagnostic {
+        let shown = DisplayText.escaped(name, limit: 100)
+        return .warning(
+            "API token \"\(shown)\" from an interrupted run was replaced",
+            "An earlier run of this provider sent the create of API token \"\(shown)\" and Terraform exited before recording it (for example after Ctrl-C twice), so the token existed in Turso without being in any state, with its value lost. It has been revoked and created again; the new token is in state."
+        )
     }
 
     static func revokeNotFoundButListed(name: String, id: String, _ error: TursoAPIError) -> Diagnostic {
