@@ -50,6 +50,10 @@ public final class TursoAPIEmulator: Sendable {
 
     public func clearRequestLog() { core.clearRequestLog() }
 
+    /// API requests received so far, answered or not (a delayed one counts
+    /// as soon as it is read).
+    public var receivedRequests: Int { core.state.withLock { $0.received } }
+
     /// Forgets minted tokens, faults and the request log.
     public func reset() { core.reset() }
 
@@ -106,6 +110,9 @@ struct EmulatorState: Sendable {
     var faults: [(id: Int, fault: Fault)] = []
     var nextFaultID = 1
     var log: [LoggedRequest] = []
+    /// API requests read so far, counted before any fault or delay: unlike
+    /// the log (written once answered), it shows requests still being held.
+    var received = 0
 }
 
 /// The emulator's state and request handling, shared by the server's threads.
@@ -123,6 +130,7 @@ final class EmulatorCore: Sendable {
         if request.path == "/_emulator" || request.path.hasPrefix("/_emulator/") {
             return .respond(control(request))
         }
+        state.withLock { $0.received += 1 }
         let fault = takeFault(for: request)
         if let delay = fault?.delayMilliseconds, delay > 0 { server.pause(milliseconds: delay) }
         let action: HTTPAction

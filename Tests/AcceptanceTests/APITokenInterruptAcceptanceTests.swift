@@ -24,8 +24,8 @@ struct APITokenInterruptAcceptanceTests {
     @Test("Tokens in Turso and in state match after the interruption, and the next apply succeeds", arguments: Interruption.allCases)
     func interrupted(_ interruption: Interruption) async throws {
         let emulator = try EmulatorProcess()
-        // Every create takes 1.5 s: with -parallelism=4 the apply runs in waves of 4.
-        try await emulator.addFault(Fault(method: "POST", delayMilliseconds: 1_500))
+        // Every create takes 2 s: with -parallelism=4 the apply runs in waves of 4.
+        try await emulator.addFault(Fault(method: "POST", delayMilliseconds: 2_000))
         let workspace = try TerraformWorkspace(emulator: emulator)
         try workspace.write("""
         resource "turso_api_token" "many" {
@@ -36,11 +36,8 @@ struct APITokenInterruptAcceptanceTests {
 
         let run = try InterruptibleTerraform(workspace: workspace, arguments: ["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=4"])
         // Mid-apply: the first wave answered, the next one under way (sent,
-        // and held by the emulator for 1.5 s) when the signal comes.
-        try await waitUntil("the first wave of creates answered") {
-            try await emulator.requests().filter { $0.method == "POST" && $0.status == 200 }.count >= 4
-        }
-        try await Task.sleep(for: .milliseconds(500))
+        // and held by the emulator) when the signal comes.
+        try await waitUntilSecondWave(emulator)
         switch interruption {
         case .sigint: run.signalGroup(SIGINT)
         case .sigterm: run.signalTerraform(SIGTERM)
@@ -75,7 +72,7 @@ struct APITokenInterruptAcceptanceTests {
     @Test("Ctrl-C twice: creates already sent land after Terraform exits, and the next apply replaces them")
     func interruptedTwice() async throws {
         let emulator = try EmulatorProcess()
-        try await emulator.addFault(Fault(method: "POST", delayMilliseconds: 1_500))
+        try await emulator.addFault(Fault(method: "POST", delayMilliseconds: 2_000))
         let workspace = try TerraformWorkspace(emulator: emulator)
         try workspace.write("""
         resource "turso_api_token" "many" {
@@ -84,10 +81,7 @@ struct APITokenInterruptAcceptanceTests {
         }
         """)
         let run = try InterruptibleTerraform(workspace: workspace, arguments: ["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=4"])
-        try await waitUntil("the first wave of creates answered") {
-            try await emulator.requests().filter { $0.method == "POST" && $0.status == 200 }.count >= 4
-        }
-        try await Task.sleep(for: .milliseconds(500))
+        try await waitUntilSecondWave(emulator)
         run.signalGroup(SIGINT)
         try await Task.sleep(for: .milliseconds(300))
         run.signalGroup(SIGINT)
@@ -95,8 +89,8 @@ struct APITokenInterruptAcceptanceTests {
         #expect(result.exitCode != 0)
         let inState = Set((try? workspace.instances())?.compactMap { $0.string("name") } ?? [])
         let atExit = Set(try await emulator.listedTokens().compactMap { $0["name"] as? String })
-        // The emulator answers each create 1.5 s after receiving it.
-        try await Task.sleep(for: .seconds(3))
+        // The emulator answers each create 2 s after receiving it.
+        try await Task.sleep(for: .seconds(4))
         let settled = Set(try await emulator.listedTokens().compactMap { $0["name"] as? String })
         print("interrupt sigint twice: \(atExit.count) token(s) in Turso at Terraform's exit, \(settled.count) once sent creates landed, \(inState.count) in state")
         #expect(inState.isSubset(of: settled), "a token in state that Turso does not have")
@@ -113,6 +107,16 @@ struct APITokenInterruptAcceptanceTests {
         print("interrupt sigint twice, next apply: \(finalTurso.count) in Turso, \(finalState.count) in state (\(abandoned.count) abandoned create(s) replaced)")
         #expect(finalTurso.count == Self.tokenCount)
         #expect(finalTurso == finalState)
+    }
+
+    /// Waits until the first wave of creates (4) was answered and the emulator
+    /// holds a create of the second: the moment to interrupt.
+    private func waitUntilSecondWave(_ emulator: EmulatorProcess) async throws {
+        try await waitUntil("a create of the second wave under way") {
+            let answered = try await emulator.requests().filter { $0.method == "POST" && $0.status == 200 }.count
+            guard answered >= 4 else { return false }
+            return try await emulator.received() > answered
+        }
     }
 
     /// Polls `condition` (every 50 ms, up to a minute); throws if it never holds.

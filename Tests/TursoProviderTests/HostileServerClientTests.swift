@@ -125,8 +125,8 @@ struct HostileServerClientTests {
         let client = client(of: emulator)
         try emulator.addFault(Fault(method: "POST", count: 1, delayMilliseconds: 1_000))
         let task = Task { try await client.createToken(name: "under-way") }
-        // The create is sent at once and held by the emulator for a second; cancel while it is held.
-        try await Task.sleep(for: .milliseconds(300))
+        // Cancel once the emulator holds the create.
+        try await waitUntilReceived(emulator, 1)
         task.cancel()
         let created = try await task.value
         #expect(created.name == "under-way")
@@ -139,12 +139,20 @@ struct HostileServerClientTests {
         let client = client(of: emulator) { $0.stopGracePeriod = .milliseconds(100) }
         try emulator.addFault(Fault(method: "POST", count: 1, delayMilliseconds: 1_500))
         let task = Task { try await client.createToken(name: "abandoned") }
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitUntilReceived(emulator, 1)
         task.cancel()
         let error = try #require(await apiError { _ = try await task.value })
         #expect(error.kind == .createOutcomeUnknown)
         #expect(error.summary == "API token \"abandoned\" may have been created, with its value lost")
         #expect(error.detail.contains("Terraform asked the provider to stop"))
+    }
+
+    /// Polls until the emulator has read `count` API requests (held ones included).
+    func waitUntilReceived(_ emulator: TursoAPIEmulator, _ count: Int) async throws {
+        for _ in 0..<2_000 where emulator.receivedRequests < count {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try #require(emulator.receivedRequests >= count)
     }
 
     @Test("A create cancelled before anything was sent is cancelled, and nothing reaches the server")

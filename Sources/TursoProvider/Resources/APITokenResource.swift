@@ -259,7 +259,8 @@ struct APITokenResource: ManagedResource {
         } catch where error.mayHaveCreated {
             return recordLost(planned, error)
         } catch {
-            journal?.forget(baseURL: client.baseURL, name: name)
+            // Nothing created; but an abandoned token of an earlier run may still stand.
+            if !abandonedEarlier { journal?.forget(baseURL: client.baseURL, name: name) }
             return failed([error.diagnostic(at: error.kind == .alreadyExists ? "name" : nil)])
         }
         let newState = planned.setting([
