@@ -61,4 +61,18 @@ struct ProviderConfigurationInputTests {
         #expect(DisplayText.escaped("café ✓") == "café ✓")
         #expect(DisplayText.escaped(String(repeating: "x", count: 10), limit: 4) == "xxxx…")
     }
+
+    @Test("turso_api_token_validation refuses a token with a line break at validate and at read; nothing is sent")
+    func validationToken() async throws {
+        let harness = try await ConfiguredProvider()
+        let config = CtyValue.object(type: APITokenValidationDataSource.schema.impliedType, [
+            "token": .string("abc\r\nX-Injected: 1"), "valid": .null(.bool), "expires_at": .null(.string),
+        ])
+        let validated = await harness.validation.validateConfig(ValidateDataSourceConfigRequest(typeName: "turso_api_token_validation", config: config))
+        #expect(validated.map(\.summary) == ["Invalid Turso API token"])
+        #expect(validated.first?.attribute == "token")
+        let read = await harness.validation.read(ReadDataSourceRequest(typeName: "turso_api_token_validation", config: config))
+        #expect(read.diagnostics == validated)
+        #expect(harness.emulator.requestLog().isEmpty)
+    }
 }
