@@ -58,6 +58,9 @@ let package = Package(
         .target(name: "CSodium", linkerSettings: staticArchives(["sodium"])),
         .target(name: "CTFPlugin6", linkerSettings: staticArchives(["protobuf-c"])),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
+        // The top-level VERSION file, embedded (#embed, C23) so that editing
+        // it rebuilds the version; see version.c for why not the manifest.
+        .target(name: "CTursoVersion", cSettings: [.unsafeFlags(["-std=c23"])]),
 
         // MARK: The protocol layer: tfplugin6 over gRPC. Knows nothing of Turso.
         .target(
@@ -66,7 +69,7 @@ let package = Package(
         ),
 
         // MARK: The Turso provider: configuration, resources, data sources, API client.
-        .target(name: "TursoProvider", dependencies: ["TerraformPlugin", "CCurl"]),
+        .target(name: "TursoProvider", dependencies: ["TerraformPlugin", "CCurl", "CTursoVersion"]),
         .executableTarget(
             name: "terraform-provider-turso",
             dependencies: ["TursoProvider"],
