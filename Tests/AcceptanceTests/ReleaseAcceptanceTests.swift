@@ -146,6 +146,18 @@ struct ReleaseAcceptanceTests {
         #expect(link.stdout.contains("\(Self.executableName).debug"), "\(link)")
         let debugSections = try await Self.run("/usr/bin/readelf", ["-S", "-W", dist.appendingPathComponent("\(Self.executableName).debug").path])
         #expect(debugSections.stdout.contains(".symtab"), "the debug file keeps the symbol table")
+        // Normalised for reproducibility: no per-object IR hashes, and a
+        // build id the symbols file shares.
+        if sections.stdout.contains(".swift_modhash") {
+            let modhash = try await Self.run("/usr/bin/readelf", ["-x", ".swift_modhash", executable.path])
+            let words = modhash.stdout.split(separator: "\n").filter { $0.hasPrefix("  0x") }
+                .flatMap { $0.split(separator: " ").dropFirst().prefix(4) }
+            #expect(!words.isEmpty && words.allSatisfy { $0.allSatisfy { $0 == "0" } }, "\(modhash)")
+        }
+        let notes = try await Self.run("/usr/bin/readelf", ["-n", executable.path])
+        let debugNotes = try await Self.run("/usr/bin/readelf", ["-n", dist.appendingPathComponent("\(Self.executableName).debug").path])
+        let buildID = notes.stdout.split(separator: "\n").first { $0.contains("Build ID:") }
+        #expect(buildID != nil && buildID == debugNotes.stdout.split(separator: "\n").first { $0.contains("Build ID:") })
         let printed = try await Self.run(executable.path, ["--version"])
         #expect(printed.exitCode == 0, "\(printed)")
         #expect(printed.stdout == "terraform-provider-turso \(Self.version)\n")
