@@ -43,6 +43,8 @@ let package = Package(
     products: [
         .executable(name: "terraform-provider-turso", targets: ["terraform-provider-turso"]),
         .executable(name: "turso-api-emulator", targets: ["turso-api-emulator"]),
+        // Writes docs/ from templates/ and the schemas (scripts/docs).
+        .executable(name: "turso-docs", targets: ["turso-docs"]),
         // Micro-benchmarks for scripts/benchmark; not part of the provider binary.
         .executable(name: "turso-benchmarks", targets: ["turso-benchmarks"]),
     ],
@@ -58,6 +60,9 @@ let package = Package(
         .target(name: "CSodium", linkerSettings: staticArchives(["sodium"])),
         .target(name: "CTFPlugin6", linkerSettings: staticArchives(["protobuf-c"])),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
+        // The top-level VERSION file, embedded (#embed, C23) so that editing
+        // it rebuilds the version; see version.c for why not the manifest.
+        .target(name: "CTursoVersion", cSettings: [.unsafeFlags(["-std=c23"])]),
 
         // MARK: The protocol layer: tfplugin6 over gRPC. Knows nothing of Turso.
         .target(
@@ -66,7 +71,7 @@ let package = Package(
         ),
 
         // MARK: The Turso provider: configuration, resources, data sources, API client.
-        .target(name: "TursoProvider", dependencies: ["TerraformPlugin", "CCurl"]),
+        .target(name: "TursoProvider", dependencies: ["TerraformPlugin", "CCurl", "CTursoVersion"]),
         .executableTarget(
             name: "terraform-provider-turso",
             dependencies: ["TursoProvider"],
@@ -79,6 +84,10 @@ let package = Package(
         // with the shared Swift runtime.
         .executableTarget(name: "turso-api-emulator", dependencies: ["TursoEmulator"]),
 
+        // MARK: Documentation (scripts/docs): registry pages from templates/ and the live schemas.
+        .target(name: "TursoDocs", dependencies: ["TerraformPlugin"]),
+        .executableTarget(name: "turso-docs", dependencies: ["TursoDocs", "TursoProvider"]),
+
         // MARK: Benchmarks (scripts/benchmark): sealing micro-benchmarks.
         .executableTarget(name: "turso-benchmarks", dependencies: ["TerraformPlugin"]),
 
@@ -89,7 +98,7 @@ let package = Package(
             path: "Tests/PluginTestSupport"
         ),
         .testTarget(name: "TerraformPluginTests", dependencies: ["TerraformPlugin", "CTFPlugin6"]),
-        .testTarget(name: "TursoProviderTests", dependencies: ["TursoProvider", "TursoEmulator"]),
+        .testTarget(name: "TursoProviderTests", dependencies: ["TursoProvider", "TursoEmulator", "TursoDocs"]),
         .testTarget(
             name: "ProtocolTests",
             dependencies: ["PluginTestSupport", "TerraformPlugin", "TursoEmulator", "terraform-provider-turso"]

@@ -29,7 +29,7 @@ struct ProviderConfiguration: Sendable {
             .optional("api_token", .string, sensitive: true, """
                 A Turso Platform API token, used as the bearer token for every API call. \
                 Defaults to the `TURSO_API_TOKEN` environment variable. Create one with \
-                `turso auth api-tokens mint <name>`. Not needed by `turso_timed_token`, which is minted locally.
+                `turso auth api-tokens mint --org <org> <name>`. Not needed by `turso_timed_token`, which is minted locally.
                 """),
             .optional("base_url", .string, """
                 The Turso Platform API endpoint. Defaults to the `TURSO_API_BASE_URL` environment \

@@ -1,10 +1,15 @@
+import CTursoVersion
 import Synchronization
 import TerraformPlugin
 
 /// The `turso` provider: its configuration, resources and data sources.
 public struct TursoProvider: Provider {
-    /// Released versions follow semantic versioning; the User-Agent carries it.
-    public static let version = "0.1.0"
+    /// The top-level VERSION file, compiled in (the one source of the
+    /// version; see Sources/CTursoVersion). Released versions follow semantic
+    /// versioning; `--version` prints it and the User-Agent carries it.
+    public static let version: String = String(
+        String(cString: CTursoVersion_text()).filter { !$0.isWhitespace }
+    )
 
     let context: ProviderContext
 

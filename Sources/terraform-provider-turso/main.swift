@@ -3,4 +3,9 @@
 import TerraformPlugin
 import TursoProvider
 
-servePlugin(provider: TursoProvider())
+let arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "--version" || arguments.first == "-version" {
+    print("terraform-provider-turso \(TursoProvider.version)")
+} else {
+    servePlugin(provider: TursoProvider())
+}

@@ -119,7 +119,7 @@ enum ProviderDiagnostics {
 
     static let apiTokenMissing = Diagnostic.error(
         "No Turso API token configured",
-        "This needs the Turso Platform API, and the provider has no API token. Set the TURSO_API_TOKEN environment variable or the provider's api_token argument to a Turso Platform API token (create one with `turso auth api-tokens mint <name>`)."
+        "This needs the Turso Platform API, and the provider has no API token. Set the TURSO_API_TOKEN environment variable or the provider's api_token argument to a Turso Platform API token (create one with `turso auth api-tokens mint --org <org> <name>`)."
     )
 
     static let apiSettingsUnknown = Diagnostic.error(

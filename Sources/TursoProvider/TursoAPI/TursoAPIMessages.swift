@@ -9,7 +9,7 @@ extension TursoAPIError {
             summary: "Turso rejected the API token",
             detail: "Turso answered 401 Unauthorized while \(operation): the provider's API token is missing, invalid, "
                 + "expired or revoked. Set a valid Turso Platform API token in the TURSO_API_TOKEN environment variable "
-                + "or the provider's api_token argument (create one with `turso auth api-tokens mint <name>`)."
+                + "or the provider's api_token argument (create one with `turso auth api-tokens mint --org <org> <name>`)."
                 + said(apiMessage),
             statusCode: 401, apiMessage: apiMessage
         )
