@@ -23,7 +23,7 @@ struct APITokenExamplesAcceptanceTests {
         let removed = try await workspace.run(["state", "rm", "-no-color", "turso_api_token.ops"])
         #expect(removed.exitCode == 0, "\(removed)")
         var environment = workspace.baseEnvironment.merging(workspace.environment) { $1 }
-        environment["PATH"] = try Binaries.terraform().deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "")
+        environment["PATH"] = workspace.terraform.executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "")
         let imported = try await ChildProcess.run(
             executable: URL(fileURLWithPath: "/bin/bash"),
             arguments: [Self.examples.appendingPathComponent("resources/turso_api_token/import.sh").path],

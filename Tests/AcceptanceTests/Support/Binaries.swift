@@ -12,16 +12,9 @@ enum Binaries {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    /// Terraform: `TURSO_TEST_TERRAFORM`, else the copy `scripts/bootstrap`
-    /// installs. A missing Terraform fails the tests (they are never skipped).
-    static func terraform() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["TURSO_TEST_TERRAFORM"] { return URL(fileURLWithPath: path) }
-        let bundled = packageRoot.appendingPathComponent(".tools/terraform-1.0.3/terraform")
-        guard FileManager.default.isExecutableFile(atPath: bundled.path) else {
-            throw WorkspaceError("Terraform 1.0.3 not found at \(bundled.path): run scripts/bootstrap (or set TURSO_TEST_TERRAFORM)")
-        }
-        return bundled
-    }
+    /// The Terraform under test (see `TerraformCLI`). A missing Terraform
+    /// fails the tests (they are never skipped).
+    static func terraform() throws -> URL { try TerraformCLI.underTest().executable }
 
     static func provider() throws -> URL { try executable("terraform-provider-turso", override: "TURSO_PROVIDER_BINARY") }
 

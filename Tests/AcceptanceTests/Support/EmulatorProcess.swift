@@ -174,7 +174,7 @@ final class EmulatorProcess: @unchecked Sendable {
 
 extension TerraformWorkspace {
     /// A workspace whose provider talks to `emulator`.
-    convenience init(emulator: EmulatorProcess) throws {
-        try self.init(environment: emulator.environment)
+    convenience init(emulator: EmulatorProcess, minimumTerraform: TerraformVersion = TerraformCLI.v1_0_3) throws {
+        try self.init(environment: emulator.environment, minimumTerraform: minimumTerraform)
     }
 }

@@ -14,10 +14,16 @@ final class TerraformWorkspace: @unchecked Sendable {
 
     let directory: URL
     let home: URL
+    /// The Terraform this workspace runs.
+    let terraform: TerraformCLI
     /// Extra environment for Terraform and, through it, the provider.
     var environment: [String: String]
 
-    init(environment: [String: String] = [:]) throws {
+    /// `minimumTerraform`: the oldest Terraform the test's configuration
+    /// needs; when the Terraform under test is older, the workspace runs the
+    /// bundled Terraform of that version instead (see `TerraformCLI`).
+    init(environment: [String: String] = [:], minimumTerraform: TerraformVersion = TerraformCLI.v1_0_3) throws {
+        terraform = try TerraformCLI.atLeast(minimumTerraform)
         let base = FileManager.default.temporaryDirectory
             .appendingPathComponent("tf-acc-\(UUID().uuidString.prefix(8).lowercased())")
         directory = base.appendingPathComponent("work")
@@ -68,7 +74,7 @@ final class TerraformWorkspace: @unchecked Sendable {
     @discardableResult
     func run(_ arguments: [String], extraEnvironment: [String: String] = [:]) async throws -> Result {
         try await TerraformRunner.shared.run(
-            executable: try Binaries.terraform(),
+            executable: terraform.executable,
             arguments: arguments,
             directory: directory,
             environment: baseEnvironment.merging(environment) { $1 }.merging(extraEnvironment) { $1 }
