@@ -5,15 +5,16 @@ public protocol ProviderFunction: Sendable {
     var name: String { get }
     var definition: FunctionDefinition { get }
 
-    /// Called with one value per parameter (then the variadic arguments),
-    /// each already decoded against its parameter's type. A failure names
+    /// Called with one value per parameter, each decoded against its
+    /// parameter's type and known (Terraform does not call a function with
+    /// unknown arguments; it takes the result as unknown). A failure names
     /// the argument at fault when there is one.
     func call(_ arguments: [CtyValue]) async -> Result<CtyValue, FunctionError>
 }
 
 public struct FunctionDefinition: Sendable {
+    /// Positional; no variadic parameter (no function here needs one).
     public var parameters: [FunctionParameter]
-    public var variadicParameter: FunctionParameter?
     public var returnType: CtyType
     /// One line, shown in listings.
     public var summary: String
@@ -23,11 +24,10 @@ public struct FunctionDefinition: Sendable {
     public var deprecationMessage: String
 
     public init(
-        parameters: [FunctionParameter], variadicParameter: FunctionParameter? = nil, returnType: CtyType,
+        parameters: [FunctionParameter], returnType: CtyType,
         summary: String, description: String, deprecationMessage: String = ""
     ) {
         self.parameters = parameters
-        self.variadicParameter = variadicParameter
         self.returnType = returnType
         self.summary = summary
         self.description = description
@@ -41,16 +41,12 @@ public struct FunctionParameter: Sendable {
     public var description: String
     /// When false, Terraform refuses a null argument before calling.
     public var allowNullValue: Bool
-    /// When false, Terraform does not call the function with an unknown
-    /// argument and takes the result as unknown.
-    public var allowUnknownValues: Bool
 
-    public init(name: String, type: CtyType, description: String, allowNullValue: Bool = false, allowUnknownValues: Bool = false) {
+    public init(name: String, type: CtyType, description: String, allowNullValue: Bool = false) {
         self.name = name
         self.type = type
         self.description = description
         self.allowNullValue = allowNullValue
-        self.allowUnknownValues = allowUnknownValues
     }
 }
 
