@@ -97,31 +97,26 @@ struct WorkflowAcceptanceTests {
         }
 
         """
-        try providers.appending(#"resource "pyvider_timed_token" "x" { name = "ci" }"#)
+        try providers.appending(#"resource "pyvider_timed_token" "ci" { name = "ci" }"#)
             .write(to: workspace.directory.appendingPathComponent("main.tf"), atomically: true, encoding: .utf8)
         try await workspace.apply()
-        let before = try workspace.instance("pyvider_timed_token.x")
+        let before = try workspace.instance("pyvider_timed_token.ci")
         let token = try #require(before.string("token"))
         let id = try #require(before.string("id"))
         let expiresAt = try #require(before.string("expires_at").flatMap(parseRFC3339))
 
-        try providers.appending("""
-
-        moved {
-          from = pyvider_timed_token.x
-          to   = turso_timed_token.x
-        }
-        resource "turso_timed_token" "x" { name = "ci" }
-        """).write(to: workspace.directory.appendingPathComponent("main.tf"), atomically: true, encoding: .utf8)
+        // The documented move, verbatim.
+        let example = try WorkflowExamplesAcceptanceTests.example("resources/turso_timed_token/moved-from-pyvider.tf")
+        try providers.appending(example).write(to: workspace.directory.appendingPathComponent("main.tf"), atomically: true, encoding: .utf8)
         let plan = try await workspace.plan()
         // -detailed-exitcode counts a move as a change; nothing else is planned.
         #expect(plan.exitCode == 2, "\(plan)")
         #expect(plan.stdout.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "the move alone changes nothing:\n\(plan)")
-        #expect(plan.stdout.contains("pyvider_timed_token.x has moved to turso_timed_token.x"), "\(plan)")
+        #expect(plan.stdout.contains("pyvider_timed_token.ci has moved to turso_timed_token.ci"), "\(plan)")
         let applied = try await workspace.apply()
         #expect(applied.stdout.contains("0 added, 0 changed, 0 destroyed"), "\(applied)")
 
-        let moved = try workspace.instance("turso_timed_token.x")
+        let moved = try workspace.instance("turso_timed_token.ci")
         #expect(moved.string("token") == token, "the same token, no new mint")
         #expect(moved.string("id") == id)
         #expect(moved.string("ttl") == "1h")
@@ -129,7 +124,7 @@ struct WorkflowAcceptanceTests {
         let movedExpiry = try #require(moved.string("expires_at").flatMap(parseRFC3339))
         #expect(abs(movedExpiry.timeIntervalSince(expiresAt)) < 1, "pyvider's expiry to the second")
         #expect(moved.privateBytes?.first == 1, "sealed afresh with our key (envelope version 1)")
-        #expect(try workspace.instances().map(\.address) == ["turso_timed_token.x"])
+        #expect(try workspace.instances().map(\.address) == ["turso_timed_token.ci"])
         let again = try await workspace.plan()
         #expect(again.exitCode == 0, "\(again)")
         #expect(!(again.stdout + again.stderr).contains(token), "the token never shows")
