@@ -330,6 +330,16 @@ struct RouterAbilitiesTests {
         }
     }
 
+    @Test("An argument that does not decode is a function error on that argument")
+    func functionArgumentIndex() async throws {
+        try response(Tfplugin6__CallFunction__Response.self, await router.call("CallFunction", callFunction("echo", [MP.array([]).bytes]))) { message in
+            let error = try #require(message.error).pointee
+            #expect(error._function_argument_case == TFPLUGIN6__FUNCTION_ERROR___FUNCTION_ARGUMENT_FUNCTION_ARGUMENT)
+            #expect(error.function_argument == 0)
+            #expect(String(wire: error.text).contains("argument 0"))
+        }
+    }
+
     // MARK: List resources
 
     func listRequest(_ typeName: String, config: [UInt8]? = nil, include: Bool = true, limit: Int64 = 100) -> [UInt8] {

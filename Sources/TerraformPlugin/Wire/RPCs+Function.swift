@@ -66,7 +66,15 @@ enum CallFunctionRPC: RPC {
         }
         var arguments: [CtyValue] = []
         for (index, type) in types.enumerated() {
-            arguments.append(try values.decode(message.arguments?[index].map { UnsafePointer($0) }, .functionArgument(index), as: type))
+            do {
+                arguments.append(try values.decode(message.arguments?[index].map { UnsafePointer($0) }, .functionArgument(index), as: type))
+            } catch {
+                // The argument's position in the call, which `refusal` turns
+                // into the FunctionError's argument index.
+                var diagnostic = error.diagnostic
+                diagnostic.attribute = AttributePath([.index(Int64(index))])
+                throw RejectedRequest(diagnostic: diagnostic)
+            }
         }
         return CallFunctionRequest(name: values.typeName, arguments: arguments)
     }
@@ -91,8 +99,10 @@ enum CallFunctionRPC: RPC {
     }
 
     static func refusal(_ diagnostic: Diagnostic, echoing echoed: [UInt8]?) -> [UInt8] {
-        WireArena.pack(WireResponse.self) { arena, message in
-            message.pointee.error = FunctionError(diagnostic).wire(in: arena)
+        var argument: Int64?
+        if case .index(let index)? = diagnostic.attribute?.steps.first { argument = index }
+        return WireArena.pack(WireResponse.self) { arena, message in
+            message.pointee.error = FunctionError(diagnostic, argument: argument).wire(in: arena)
         }
     }
 }
