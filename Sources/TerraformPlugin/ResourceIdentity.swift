@@ -62,7 +62,8 @@ public protocol ResourceWithIdentity: ManagedResource {
 
     /// `import { to = ...  identity = { ... } }`: adopts the object the
     /// identity names. The identity has been decoded against the identity
-    /// schema; attributes required for import are known and not null.
+    /// schema and holds no unknowns; an attribute may still be null (check
+    /// those the resource needs).
     func importState(identity: CtyValue) async -> ImportResourceStateResponse
 }
 
