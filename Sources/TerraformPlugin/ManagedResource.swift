@@ -216,10 +216,16 @@ public struct ReadResourceResponse: Sendable {
 
 public struct ImportResourceStateRequest: Sendable {
     public var typeName: String
+    /// Empty when importing by identity.
     public var id: String
-    public init(typeName: String, id: String) {
+    /// The identity to import by (Terraform 1.12+), of the resource's
+    /// identity schema; nil when importing by id. Resources with an identity
+    /// receive it through `ResourceWithIdentity.importState(identity:)`.
+    public var identity: CtyValue?
+    public init(typeName: String, id: String, identity: CtyValue? = nil) {
         self.typeName = typeName
         self.id = id
+        self.identity = identity
     }
 }
 

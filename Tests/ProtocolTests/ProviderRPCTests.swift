@@ -22,7 +22,7 @@ struct ProviderRPCTests {
         let metadata = try await session.getMetadata()
         #expect(metadata.resources.sorted() == ["turso_api_token", "turso_timed_token"])
         #expect(metadata.dataSources.sorted() == ["turso_api_token_validation", "turso_api_tokens"])
-        #expect(metadata.capabilities == ServerCapabilities(planDestroy: true, getProviderSchemaOptional: true))
+        #expect(metadata.capabilities == ServerCapabilities(planDestroy: true, getProviderSchemaOptional: true, moveResourceState: true))
         #expect(metadata.diagnostics.isEmpty)
         await session.finish()
     }
@@ -127,7 +127,7 @@ struct ProviderRPCTests {
                     [Diagnostic](wire: message.n_diagnostics, message.diagnostics))
         }
         #expect(diagnostics.isEmpty)
-        #expect(capabilities == ServerCapabilities(planDestroy: true, getProviderSchemaOptional: true))
+        #expect(capabilities == ServerCapabilities(planDestroy: true, getProviderSchemaOptional: true, moveResourceState: true))
         #expect(Set(schemas.keys) == Set(Self.expectedSchemas.keys))
         for (name, expected) in Self.expectedSchemas {
             let schema = try #require(schemas[name], "no schema for \(name)")
@@ -490,7 +490,7 @@ struct ProviderRPCTests {
     // MARK: Unimplemented
 
     @Test("Methods the provider does not implement answer UNIMPLEMENTED, and serving goes on", arguments: [
-        "GetFunctions", "CallFunction", "MoveResourceState", "GetResourceIdentitySchemas", "ValidateEphemeralResourceConfig",
+        "GenerateResourceConfig", "LockState", "ReadStateBytes", "ValidateEphemeralResourceConfig",
     ])
     func unimplemented(method: String) async throws {
         let session = try await ProviderSession.launch()

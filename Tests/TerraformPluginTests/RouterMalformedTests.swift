@@ -8,6 +8,8 @@ struct RouterMalformedTests {
         "GetMetadata", "GetProviderSchema", "ValidateProviderConfig", "ConfigureProvider", "StopProvider",
         "ValidateResourceConfig", "UpgradeResourceState", "ReadResource", "PlanResourceChange", "ApplyResourceChange",
         "ImportResourceState", "ValidateDataResourceConfig", "ReadDataSource",
+        "GetResourceIdentitySchemas", "UpgradeResourceIdentity", "MoveResourceState", "GetFunctions", "CallFunction",
+        "ValidateListResourceConfig", "ValidateActionConfig", "PlanAction",
     ]
 
     @Test("request bytes that do not unpack are INVALID_ARGUMENT and reach no provider code", arguments: methods)
@@ -21,9 +23,10 @@ struct RouterMalformedTests {
     }
 
     @Test("methods the router does not implement are UNIMPLEMENTED", arguments: [
-        "/tfplugin6.Provider/GetFunctions", "/tfplugin6.Provider/CallFunction", "/tfplugin6.Provider/MoveResourceState",
-        "/tfplugin6.Provider/GetResourceIdentitySchemas", "/tfplugin6.Provider/OpenEphemeralResource",
-        "/tfplugin6.Provider/ListResource", "/tfplugin6.Provider/PlanAction", "/tfplugin6.Provider/Nonexistent",
+        "/tfplugin6.Provider/ReadStateBytes", "/tfplugin6.Provider/InvokeAction", "/tfplugin6.Provider/GenerateResourceConfig",
+        "/tfplugin6.Provider/LockState", "/tfplugin6.Provider/OpenEphemeralResource",
+        // Streaming: served by handleServerStream only, never as a unary call.
+        "/tfplugin6.Provider/ListResource", "/tfplugin6.Provider/Nonexistent",
         "/tfplugin5.Provider/GetProviderSchema", "/plugin.GRPCStdio/StreamStdio", "", "GetProviderSchema",
     ])
     func unimplemented(method: String) async {

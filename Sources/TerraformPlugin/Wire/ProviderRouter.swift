@@ -51,6 +51,15 @@ package struct ProviderRouter: RPCHandler {
         ImportResourceStateRPC.self,
         ValidateDataResourceConfigRPC.self,
         ReadDataSourceRPC.self,
+        GetResourceIdentitySchemasRPC.self,
+        UpgradeResourceIdentityRPC.self,
+        MoveResourceStateRPC.self,
+        GetFunctionsRPC.self,
+        CallFunctionRPC.self,
+        ValidateListResourceConfigRPC.self,
+        ValidateActionConfigRPC.self,
+        PlanActionRPC.self,
+        // ListResource and InvokeAction stream: `streamingRPCs`.
     ]
 
     /// By gRPC method path.
@@ -119,6 +128,8 @@ final class RouterCore: Sendable {
     let resourceList: [TypeEntry<any ManagedResource>]
     let dataSources: [String: TypeEntry<any DataSource>]
     let dataSourceList: [TypeEntry<any DataSource>]
+    /// Identities, moves, functions, list resources and actions.
+    let abilities: RouterAbilities
     let calls = InFlightCalls()
     let providerSchemaResponse = LazyBytes()
 
@@ -130,6 +141,7 @@ final class RouterCore: Sendable {
         providerMetaType = providerMetaSchema?.impliedType
         (resources, resourceList) = Self.index(provider.resources, \.typeName, \.schema, kind: "resource")
         (dataSources, dataSourceList) = Self.index(provider.dataSources, \.typeName, \.schema, kind: "data source")
+        abilities = RouterAbilities(provider: provider, resources: resourceList)
     }
 
     private static func index<Element: Sendable>(

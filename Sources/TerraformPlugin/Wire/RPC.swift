@@ -60,6 +60,12 @@ protocol RPC: SendableMetatype {
     /// The packed response. The default builds it with `toWire`; an RPC whose
     /// answer never changes may cache it.
     static func pack(_ response: Response, _ request: Request, _ context: ResponseContext) -> [UInt8]
+
+    /// The response to a request refused before the provider saw it. The
+    /// default puts the diagnostic in `diagnosticsField` and echoes the
+    /// private state; responses without diagnostics (CallFunction) say it
+    /// their own way.
+    static func refusal(_ diagnostic: Diagnostic, echoing echoed: [UInt8]?) -> [UInt8]
 }
 
 /// A provider's answer: whatever else it holds, diagnostics.
@@ -160,7 +166,10 @@ extension RPC {
         let request: Request
         do throws(RejectedRequest) {
             found = try find(typeName, in: core)
-            let values = RequestValues(rpc: name, typeName: typeName, valueType: found.valueType, providerMetaType: core.providerMetaType)
+            let values = RequestValues(
+                rpc: name, typeName: typeName, valueType: found.valueType, providerMetaType: core.providerMetaType,
+                identityType: core.abilities.identities[typeName]?.valueType
+            )
             request = try message.withMessage { message throws(RejectedRequest) in try fromWire(message, values) }
         } catch {
             return Served(typeName, refusal(error.diagnostic, echoing: echoed))

@@ -6,6 +6,10 @@ import CTFPlugin6
 struct ProviderMetadata: RPCAnswer {
     var resourceTypeNames: [String]
     var dataSourceTypeNames: [String]
+    var functionNames: [String] = []
+    var listResourceTypeNames: [String] = []
+    var actionTypeNames: [String] = []
+    var capabilities = ServerCapabilities.router
     var diagnostics: [Diagnostic] { [] }
 }
 
@@ -20,11 +24,30 @@ enum GetMetadataRPC: RPC {
     static func fromWire(_ message: WireRequest, _ values: RequestValues) -> Void {}
 
     static func call(_ core: RouterCore, _ request: Void) async -> ProviderMetadata {
-        ProviderMetadata(resourceTypeNames: core.resourceList.map(\.element.typeName), dataSourceTypeNames: core.dataSourceList.map(\.element.typeName))
+        ProviderMetadata(
+            resourceTypeNames: core.resourceList.map(\.element.typeName), dataSourceTypeNames: core.dataSourceList.map(\.element.typeName),
+            functionNames: core.abilities.functionList.map(\.name), listResourceTypeNames: core.abilities.listResourceList.map(\.element.typeName),
+            actionTypeNames: core.abilities.actionList.map(\.element.typeName), capabilities: ServerCapabilities(core)
+        )
     }
 
     static func toWire(_ response: ProviderMetadata, _ request: Void, _ writer: inout ResponseWriter, _ message: UnsafeMutablePointer<WireResponse>) {
-        message.pointee.server_capabilities = ServerCapabilities.router.wire(in: writer.arena)
+        message.pointee.server_capabilities = response.capabilities.wire(in: writer.arena)
+        (message.pointee.n_functions, message.pointee.functions) = writer.repeated(response.functionNames.map { name in
+            let metadata = writer.message(Tfplugin6__GetMetadata__FunctionMetadata.self)
+            metadata.pointee.name = writer.string(name)
+            return metadata
+        })
+        (message.pointee.n_list_resources, message.pointee.list_resources) = writer.repeated(response.listResourceTypeNames.map { name in
+            let metadata = writer.message(Tfplugin6__GetMetadata__ListResourceMetadata.self)
+            metadata.pointee.type_name = writer.string(name)
+            return metadata
+        })
+        (message.pointee.n_actions, message.pointee.actions) = writer.repeated(response.actionTypeNames.map { name in
+            let metadata = writer.message(Tfplugin6__GetMetadata__ActionMetadata.self)
+            metadata.pointee.type_name = writer.string(name)
+            return metadata
+        })
         (message.pointee.n_resources, message.pointee.resources) = writer.repeated(response.resourceTypeNames.map { name in
             let metadata = writer.message(Tfplugin6__GetMetadata__ResourceMetadata.self)
             metadata.pointee.type_name = writer.string(name)
@@ -44,6 +67,10 @@ struct ProviderSchemas: RPCAnswer {
     var providerMeta: Schema?
     var resources: [(typeName: String, schema: Schema)]
     var dataSources: [(typeName: String, schema: Schema)]
+    var functions = FunctionDefinitions(functions: [])
+    var listResources: [(typeName: String, schema: Schema)] = []
+    var actions: [(typeName: String, schema: Schema)] = []
+    var capabilities = ServerCapabilities.router
     var diagnostics: [Diagnostic] { [] }
 }
 
@@ -61,7 +88,11 @@ enum GetProviderSchemaRPC: RPC {
         ProviderSchemas(
             provider: core.providerSchema, providerMeta: core.providerMetaSchema,
             resources: core.resourceList.map { ($0.element.typeName, $0.schema) },
-            dataSources: core.dataSourceList.map { ($0.element.typeName, $0.schema) }
+            dataSources: core.dataSourceList.map { ($0.element.typeName, $0.schema) },
+            functions: FunctionDefinitions(functions: core.abilities.functionList),
+            listResources: core.abilities.listResourceList.map { ($0.element.typeName, $0.schema) },
+            actions: core.abilities.actionList.map { ($0.element.typeName, $0.schema) },
+            capabilities: ServerCapabilities(core)
         )
     }
 
@@ -81,7 +112,27 @@ enum GetProviderSchemaRPC: RPC {
             entry.pointee.value = dataSource.schema.wire(in: arena)
             return entry
         })
-        message.pointee.server_capabilities = ServerCapabilities.router.wire(in: arena)
+        (message.pointee.n_functions, message.pointee.functions) = writer.repeated(response.functions.wire(in: arena).map { key, value in
+            let entry = arena.message(Tfplugin6__GetProviderSchema__Response__FunctionsEntry.self)
+            entry.pointee.key = key
+            entry.pointee.value = value
+            return entry
+        })
+        (message.pointee.n_list_resource_schemas, message.pointee.list_resource_schemas) = writer.repeated(response.listResources.map { list in
+            let entry = arena.message(Tfplugin6__GetProviderSchema__Response__ListResourceSchemasEntry.self)
+            entry.pointee.key = arena.string(list.typeName)
+            entry.pointee.value = list.schema.wire(in: arena)
+            return entry
+        })
+        (message.pointee.n_action_schemas, message.pointee.action_schemas) = writer.repeated(response.actions.map { action in
+            let entry = arena.message(Tfplugin6__GetProviderSchema__Response__ActionSchemasEntry.self)
+            entry.pointee.key = arena.string(action.typeName)
+            let schema = arena.message(Tfplugin6__ActionSchema.self)
+            schema.pointee.schema = action.schema.wire(in: arena)
+            entry.pointee.value = schema
+            return entry
+        })
+        message.pointee.server_capabilities = response.capabilities.wire(in: arena)
     }
 
     /// Encoded once per process: the schema cannot change under a running

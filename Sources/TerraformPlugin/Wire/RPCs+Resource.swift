@@ -86,6 +86,7 @@ enum ReadResourceRPC: RPC {
     static func toWire(_ response: ReadResourceResponse, _ request: ReadResourceRequest, _ writer: inout ResponseWriter, _ message: UnsafeMutablePointer<WireResponse>) {
         message.pointee.new_state = writer.value(response.newState, "new state", fallback: request.currentState)
         message.pointee.private_ = writer.bytes(response.private)
+        message.pointee.new_identity = writer.identity(of: response.newState)
     }
 }
 
@@ -127,6 +128,7 @@ enum PlanResourceChangeRPC: RPC {
         message.pointee.planned_state = writer.value(response.plannedState, "planned state")
         (message.pointee.n_requires_replace, message.pointee.requires_replace) = response.requiresReplace.wire(in: writer.arena)
         message.pointee.planned_private = writer.bytes(response.plannedPrivate)
+        message.pointee.planned_identity = writer.identity(of: response.plannedState)
     }
 }
 
@@ -167,6 +169,7 @@ enum ApplyResourceChangeRPC: RPC {
     ) {
         message.pointee.new_state = writer.value(response.newState, "new state", fallback: request.priorState)
         message.pointee.private_ = writer.bytes(response.private)
+        message.pointee.new_identity = writer.identity(of: response.newState)
     }
 }
 
@@ -178,12 +181,20 @@ enum ImportResourceStateRPC: RPC {
     static var diagnosticsField: DiagnosticsField<WireResponse>? { DiagnosticsField(count: \.n_diagnostics, elements: \.diagnostics) }
     static func typeName(_ message: WireRequest) -> String { String(wire: message.type_name) }
 
-    static func fromWire(_ message: WireRequest, _ values: RequestValues) -> ImportResourceStateRequest {
-        ImportResourceStateRequest(typeName: values.typeName, id: String(wire: message.id))
+    /// Terraform 1.12+ imports by identity (`import { identity = { ... } }`):
+    /// the id is then empty and the identity goes to `importState(identity:)`.
+    static func fromWire(_ message: WireRequest, _ values: RequestValues) throws(RejectedRequest) -> ImportResourceStateRequest {
+        ImportResourceStateRequest(
+            typeName: values.typeName, id: String(wire: message.id),
+            identity: try values.identity(message.identity, as: values.identityType)
+        )
     }
 
     static func call(_ resource: any ManagedResource, _ request: ImportResourceStateRequest) async -> ImportResourceStateResponse {
-        await resource.importState(request)
+        if let identity = request.identity, let resource = resource as? any ResourceWithIdentity {
+            return await resource.importState(identity: identity)
+        }
+        return await resource.importState(request)
     }
 
     static func toWire(
@@ -202,6 +213,7 @@ enum ImportResourceStateRPC: RPC {
             element.pointee.type_name = writer.string(resource.typeName)
             element.pointee.state = state
             element.pointee.private_ = writer.bytes(resource.private)
+            element.pointee.identity = writer.identity(of: resource.state, typeName: resource.typeName)
             imported.append(element)
         }
         (message.pointee.n_imported_resources, message.pointee.imported_resources) = writer.repeated(imported)

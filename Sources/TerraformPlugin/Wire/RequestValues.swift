@@ -32,6 +32,8 @@ struct RequestValues {
     let typeName: String
     let valueType: CtyType
     let providerMetaType: CtyType?
+    /// The served resource type's identity type, when it has one.
+    var identityType: CtyType? = nil
 
     /// The value of `wire` in `role`, or a refusal naming the RPC and the value.
     func decode(_ wire: UnsafePointer<Tfplugin6__DynamicValue>?, _ role: ValueRole) throws(RejectedRequest) -> CtyValue {
@@ -45,7 +47,7 @@ struct RequestValues {
         return try decode(wire, .providerMeta, as: providerMetaType)
     }
 
-    private func decode(_ wire: UnsafePointer<Tfplugin6__DynamicValue>?, _ role: ValueRole, as type: CtyType) throws(RejectedRequest) -> CtyValue {
+    func decode(_ wire: UnsafePointer<Tfplugin6__DynamicValue>?, _ role: ValueRole, as type: CtyType) throws(RejectedRequest) -> CtyValue {
         let value: CtyValue
         do {
             value = try DynamicValueWire.decode(wire, as: type)

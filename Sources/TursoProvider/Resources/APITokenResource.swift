@@ -524,16 +524,8 @@ struct APITokenResource: ManagedResource {
             return ImportResourceStateResponse(diagnostics: [error.diagnostic()])
         }
         guard let remote else { return ImportResourceStateResponse(diagnostics: [APITokenDiagnostics.importNotFound(name)]) }
-        let state = CtyValue.object(type: Self.schema.impliedType, [
-            "name": .string(remote.name),
-            "id": .string(remote.id),
-            "organization": remote.organization.map(CtyValue.string) ?? .null(.string),
-            "group": remote.group.map(CtyValue.string) ?? .null(.string),
-            "scopes": remote.scopes.map { .set(of: .string, $0.map(CtyValue.string)) } ?? .null(.set(.string)),
-            "created_at": Self.createdAt(tursoDate: remote.createdAt),
-        ])
         return ImportResourceStateResponse(
-            importedResources: [ImportedResource(typeName: typeName, state: state)],
+            importedResources: [ImportedResource(typeName: typeName, state: Self.state(importedFrom: remote))],
             diagnostics: [APITokenDiagnostics.importedWithoutValue(name)]
         )
     }

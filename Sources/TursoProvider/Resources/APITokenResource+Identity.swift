@@ -1,0 +1,61 @@
+import TerraformPlugin
+
+// Identity (Terraform 1.12+) of `turso_api_token`: its name. Turso keeps
+// token names unique per user, and every call the provider makes acts as the
+// one user of its API token, so within a provider configuration the name
+// names exactly one token. The id is not part of it: a user importing a
+// token knows its name, and Turso has no endpoint that finds a token by id.
+extension APITokenResource: ResourceWithIdentity {
+    static let identitySchema = ResourceIdentitySchema(attributes: [
+        IdentityAttribute(
+            name: "name", type: .string,
+            description: "The token's name in Turso, unique among the tokens of the provider's API token's user.",
+            requiredForImport: true
+        ),
+    ])
+
+    var identitySchema: ResourceIdentitySchema { Self.identitySchema }
+
+    func identity(of state: CtyValue) -> CtyValue? {
+        Self.identity(of: state)
+    }
+
+    static func identity(of state: CtyValue) -> CtyValue? {
+        if state.isNull || !state.isKnown { return nil }
+        return identity(name: state[attribute: "name"])
+    }
+
+    static func identity(name: CtyValue) -> CtyValue {
+        .object(type: identitySchema.impliedType, ["name": name])
+    }
+
+    /// `import { to = turso_api_token.ci  identity = { name = "ci" } }`: the
+    /// same as importing by the id `ci`.
+    func importState(identity: CtyValue) async -> ImportResourceStateResponse {
+        guard let name = identity[attribute: "name"].stringValue else {
+            return ImportResourceStateResponse(diagnostics: [APITokenDiagnostics.identityWithoutName])
+        }
+        return await importState(ImportResourceStateRequest(typeName: typeName, id: name))
+    }
+
+    /// The state of a token found in Turso's listing, as import and list
+    /// resources produce it: Turso never shows a value again, so `token` is
+    /// null, and `created_at` is midnight UTC of the day Turso reports.
+    static func state(importedFrom remote: APIToken) -> CtyValue {
+        .object(type: schema.impliedType, [
+            "name": .string(remote.name),
+            "id": .string(remote.id),
+            "organization": remote.organization.map(CtyValue.string) ?? .null(.string),
+            "group": remote.group.map(CtyValue.string) ?? .null(.string),
+            "scopes": remote.scopes.map { .set(of: .string, $0.map(CtyValue.string)) } ?? .null(.set(.string)),
+            "created_at": createdAt(tursoDate: remote.createdAt),
+        ])
+    }
+}
+
+extension APITokenDiagnostics {
+    static let identityWithoutName = Diagnostic.error(
+        "Import identity without a name",
+        "Import an API token by its name: `import { to = turso_api_token.ci  identity = { name = \"ci\" } }`."
+    )
+}
