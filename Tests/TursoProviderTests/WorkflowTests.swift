@@ -160,7 +160,7 @@ struct TimedTokenMoveTests {
         #expect(state[attribute: "ttl"] == .string("1h"))
         #expect(state[attribute: "renew_before"] == .string("0s"))
         #expect(state[attribute: "triggers"].isNull)
-        let vault = SodiumVault(current: SealingKey(secret: ConfiguredProvider.privateStateKey))
+        let vault = SodiumVault(current: SealingKey(secret: ConfiguredProvider.privateStateKey, domain: PrivateStateKeys.sealingDomain))
         guard case .sealed(let fields, false) = vault.open(moved.targetPrivate, for: TimedTokenResource.binding(id: "timed-token-id-487e5bb8")) else {
             Issue.record("private state is not sealed with the configured key")
             return
