@@ -57,7 +57,9 @@ let package = Package(
         .target(name: "COpenSSL", dependencies: ["CGRPCCore"]),
         .target(name: "CSodium", linkerSettings: staticArchives(["sodium"])),
         .target(name: "CTFPlugin6", linkerSettings: staticArchives(["protobuf-c"])),
-        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
+        // Sockets, c-ares and TLS for the Turso API client, from the archives
+        // the gRPC core links already (see Sources/CTransport/transport.c).
+        .target(name: "CTransport", dependencies: ["CGRPCCore"]),
 
         // MARK: The protocol layer: tfplugin6 over gRPC. Knows nothing of Turso.
         .target(
@@ -66,7 +68,7 @@ let package = Package(
         ),
 
         // MARK: The Turso provider: configuration, resources, data sources, API client.
-        .target(name: "TursoProvider", dependencies: ["TerraformPlugin", "CCurl"]),
+        .target(name: "TursoProvider", dependencies: ["TerraformPlugin", "CTransport"]),
         .executableTarget(
             name: "terraform-provider-turso",
             dependencies: ["TursoProvider"],

@@ -1,0 +1,369 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import TursoProvider
+
+/// The HTTP/1.1 transport against a scripted server on 127.0.0.1: each
+/// accepted connection runs the next script, which reads requests and writes
+/// raw bytes, so framing, reuse and failures are exactly what the test says.
+@Suite("HTTP transport")
+struct HTTPTransportTests {
+    static func transport(maxResponseBytes: Int = 1 << 20, requestTimeout: Duration = .seconds(20)) -> HTTPTransport {
+        var settings = HTTPTransport.Settings(userAgent: "transport-test", connectTimeout: .seconds(5), requestTimeout: requestTimeout)
+        settings.maxResponseBytes = maxResponseBytes
+        return HTTPTransport(settings: settings)
+    }
+
+    static func get(_ server: ScriptedServer, _ path: String = "/x") -> HTTPRequest {
+        HTTPRequest(method: .get, url: "http://127.0.0.1:\(server.port)\(path)", headers: ["Accept: application/json"])
+    }
+
+    @Test("A Content-Length answer: status, body and Retry-After; the request carries Host, User-Agent and the headers")
+    func contentLength() async throws {
+        let server = try ScriptedServer([{ connection in
+            _ = connection.readRequest()
+            connection.write("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 5\r\n\r\nhello")
+        }])
+        let response = try await Self.transport().send(Self.get(server))
+        #expect(response.status == 429)
+        #expect(response.body == Array("hello".utf8))
+        #expect(response.retryAfter == "7")
+        let request = try #require(server.requests.first)
+        #expect(request.hasPrefix("GET /x HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nUser-Agent: transport-test\r\n"))
+        #expect(request.contains("\r\nAccept: application/json\r\n"))
+    }
+
+    @Test("A chunked answer with extensions and trailers, after a 100 Continue, is reassembled")
+    func chunked() async throws {
+        let server = try ScriptedServer([{ connection in
+            _ = connection.readRequest()
+            connection.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+            connection.write("4;name=value\r\nabcd\r\n")
+            connection.write("A\r\n0123456789\r\n0\r\nX-Trailer: 1\r\n\r\n")
+        }])
+        let response = try await Self.transport().send(Self.get(server))
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == "abcd0123456789")
+    }
+
+    @Test("A body without length runs to the close, and the connection is not kept")
+    func readToClose() async throws {
+        let server = try ScriptedServer([
+            { connection in
+                _ = connection.readRequest()
+                connection.write("HTTP/1.1 200 OK\r\n\r\nall of it")
+            },
+            { connection in
+                _ = connection.readRequest()
+                connection.write("HTTP/1.1 204 No Content\r\n\r\n")
+            },
+        ])
+        let transport = Self.transport()
+        #expect(try await transport.send(Self.get(server)).body == Array("all of it".utf8))
+        #expect(try await transport.send(Self.get(server)).status == 204)
+        #expect(server.accepted == 2)
+    }
+
+    @Test("Requests share one kept-alive connection; a fresh-connection request opens its own and asks to close it")
+    func reuse() async throws {
+        let server = try ScriptedServer([
+            { connection in
+                for _ in 0..<3 {
+                    _ = connection.readRequest()
+                    connection.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                }
+            },
+            { connection in
+                _ = connection.readRequest()
+                connection.write("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
+            },
+        ])
+        let transport = Self.transport()
+        for _ in 0..<2 { #expect(try await transport.send(Self.get(server)).status == 200) }
+        var create = HTTPRequest(method: .post, url: "http://127.0.0.1:\(server.port)/c", headers: [], body: Array("{}".utf8))
+        create.freshConnection = true
+        #expect(try await transport.send(create).status == 201)
+        #expect(try await transport.send(Self.get(server)).status == 200)
+        #expect(server.accepted == 2)
+        let post = try #require(server.requests.first { $0.hasPrefix("POST") })
+        #expect(post.contains("\r\nContent-Length: 2\r\n") && post.contains("\r\nConnection: close\r\n") && post.hasSuffix("\r\n\r\n{}"))
+    }
+
+    @Test("A kept connection the server closed after its answer is replaced for a GET, without a failure")
+    func staleConnection() async throws {
+        let server = try ScriptedServer([
+            { connection in
+                _ = connection.readRequest()
+                connection.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na")
+                // Keeps the connection until the second request arrives, then drops it unanswered.
+                _ = connection.readRequest()
+            },
+            { connection in
+                _ = connection.readRequest()
+                connection.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb")
+            },
+        ])
+        let transport = Self.transport()
+        #expect(try await transport.send(Self.get(server)).body == [UInt8(ascii: "a")])
+        #expect(try await transport.send(Self.get(server)).body == [UInt8(ascii: "b")])
+        #expect(server.requests.count == 3)
+    }
+
+    @Test("A POST whose kept connection dies unanswered fails as lost after sending; it is not sent again")
+    func postNotRepeated() async throws {
+        let server = try ScriptedServer([
+            { connection in
+                _ = connection.readRequest()
+                connection.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                _ = connection.readRequest()
+            },
+            { connection in  // would answer a repeated POST
+                _ = connection.readRequest()
+                connection.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            },
+        ])
+        let transport = Self.transport()
+        _ = try await transport.send(Self.get(server))
+        let post = HTTPRequest(method: .post, url: "http://127.0.0.1:\(server.port)/c", headers: [], body: [])
+        let failure = await Self.failure { try await transport.send(post) }
+        #expect(failure?.kind == .connectionLost)
+        #expect(failure?.requestSent == true)
+        #expect(server.accepted == 1)
+    }
+
+    @Test("Nothing sent: connection refused reports requestSent false; a header with a line break is refused before connecting")
+    func notSent() async throws {
+        let server = try ScriptedServer([])
+        let port = server.port
+        server.close()
+        let refused = await Self.failure {
+            try await Self.transport().send(HTTPRequest(method: .post, url: "http://127.0.0.1:\(port)/", headers: []))
+        }
+        #expect(refused?.kind == .connect)
+        #expect(refused?.requestSent == false)
+        #expect(refused?.message.contains("127.0.0.1:\(port)") == true)
+
+        let injected = await Self.failure {
+            try await Self.transport().send(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/", headers: ["Authorization: Bearer a\r\nX: y"]))
+        }
+        #expect(injected?.kind == .other)
+        #expect(injected?.requestSent == false)
+        #expect(injected?.message.contains("Bearer") == false)
+    }
+
+    @Test("An answer beyond the size limit fails as too large, whether announced or chunked")
+    func tooLarge() async throws {
+        let server = try ScriptedServer([
+            { connection in
+                _ = connection.readRequest()
+                connection.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            },
+            { connection in
+                _ = connection.readRequest()
+                connection.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + String(repeating: "100\r\n" + String(repeating: "z", count: 256) + "\r\n", count: 8))
+            },
+        ])
+        let transport = Self.transport(maxResponseBytes: 1000)
+        for _ in 0..<2 {
+            let failure = await Self.failure { try await transport.send(Self.get(server)) }
+            #expect(failure?.kind == .responseTooLarge)
+            #expect(failure?.requestSent == true)
+        }
+    }
+
+    @Test("Malformed answers and a close mid-body are failures, not crashes")
+    func malformed() async throws {
+        let answers = [
+            "HTTP/1.1 2OO OK\r\n\r\n", "SMTP ready\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+        ]
+        let server = try ScriptedServer(answers.map { answer -> ScriptedServer.Script in { connection in
+            _ = connection.readRequest()
+            connection.write(answer)
+        } })
+        var kinds: [TransportFailure.Kind?] = []
+        for _ in answers {
+            kinds.append(await Self.failure { try await Self.transport().send(Self.get(server)) }?.kind)
+        }
+        #expect(kinds == [.other, .other, .other, .other, .other, .other, .connectionLost])
+    }
+
+    @Test("Cancelling the task aborts a request waiting for an answer, reporting cancelled after sending")
+    func cancellation() async throws {
+        let release = Flag()
+        let server = try ScriptedServer([{ connection in
+            _ = connection.readRequest()
+            while !release.isSet { usleep(10_000) }
+        }])
+        let transport = Self.transport(requestTimeout: .seconds(600))
+        let task = Task { try await transport.send(Self.get(server)) }
+        while server.requests.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        task.cancel()
+        let failure = await Self.failure { try await task.value }
+        release.set()
+        #expect(failure?.kind == .cancelled)
+        #expect(failure?.requestSent == true)
+    }
+
+    @Test("A request past its timeout fails as a timeout")
+    func timeout() async throws {
+        let release = Flag()
+        let server = try ScriptedServer([{ connection in
+            _ = connection.readRequest()
+            while !release.isSet { usleep(10_000) }
+        }])
+        let failure = await Self.failure { try await Self.transport(requestTimeout: .milliseconds(200)).send(Self.get(server)) }
+        release.set()
+        #expect(failure?.kind == .timeout)
+        #expect(failure?.requestSent == true)
+    }
+
+    @Test("URLs: https default port, IPv6 literals, no user information, only http and https")
+    func urls() throws {
+        let https = try HTTPTarget(url: "https://api.turso.tech/v1/auth/api-tokens?x=1#frag")
+        #expect(https.origin == HTTPOrigin(tls: true, host: "api.turso.tech", port: 443))
+        #expect(https.hostHeader == "api.turso.tech")
+        #expect(https.pathAndQuery == "/v1/auth/api-tokens?x=1")
+        let v6 = try HTTPTarget(url: "http://[::1]:8080")
+        #expect(v6.origin == HTTPOrigin(tls: false, host: "::1", port: 8080))
+        #expect(v6.hostHeader == "[::1]:8080")
+        #expect(v6.pathAndQuery == "/")
+        for bad in ["ftp://x/", "http://user@host/", "http://host:0/", "http://host:99999/", "http://:80/", "http://[::1/", "http://a b/"] {
+            #expect(throws: TransportFailure.self, "\(bad)") { try HTTPTarget(url: bad) }
+        }
+    }
+
+    @Test("TLS to a server that does not speak it fails as a TLS failure")
+    func tlsRefused() async throws {
+        let server = try ScriptedServer([{ connection in
+            _ = connection.readSome()
+            connection.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+        }])
+        let failure = await Self.failure {
+            try await Self.transport().send(HTTPRequest(method: .get, url: "https://127.0.0.1:\(server.port)/", headers: []))
+        }
+        #expect(failure?.kind == .tls)
+        #expect(failure?.requestSent == false)
+    }
+
+    static func failure(_ body: () async throws -> HTTPResponse) async -> TransportFailure? {
+        do {
+            let response = try await body()
+            Issue.record("expected a TransportFailure, got \(response.status)")
+            return nil
+        } catch let failure as TransportFailure {
+            return failure
+        } catch {
+            Issue.record("expected a TransportFailure, got \(error)")
+            return nil
+        }
+    }
+}
+
+/// A TCP server on 127.0.0.1 that serves its scripts, one per accepted
+/// connection, on a thread of its own, and records every request it read.
+final class ScriptedServer: @unchecked Sendable {
+    typealias Script = @Sendable (ScriptedConnection) -> Void
+
+    let port: UInt16
+    private let listener: Int32
+    private let state = Mutex<(requests: [String], accepted: Int, closed: Bool)>(([], 0, false))
+
+    var requests: [String] { state.withLock { $0.requests } }
+    var accepted: Int { state.withLock { $0.accepted } }
+
+    init(_ scripts: [Script]) throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        guard bound, listen(listener, 16) == 0 else { throw TransportFailure(kind: .other, message: "cannot listen", requestSent: false) }
+        port = UInt16(bigEndian: address.sin_port)
+        Thread.detachNewThread { [self] in
+            for script in scripts {
+                let fd = accept(listener, nil, nil)
+                guard fd >= 0 else { return }
+                state.withLock { $0.accepted += 1 }
+                let connection = ScriptedConnection(fd: fd) { request in self.state.withLock { $0.requests.append(request) } }
+                Thread.detachNewThread {
+                    script(connection)
+                    Glibc.close(fd)
+                }
+            }
+        }
+    }
+
+    deinit { close() }
+
+    /// Stops listening: the port refuses connections from now on.
+    func close() {
+        let first = state.withLock { state in
+            defer { state.closed = true }
+            return !state.closed
+        }
+        if first {
+            shutdown(listener, Int32(SHUT_RDWR))
+            Glibc.close(listener)
+        }
+    }
+}
+
+final class Flag: Sendable {
+    private let value = Atomic(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
+}
+
+final class ScriptedConnection: Sendable {
+    let fd: Int32
+    private let record: @Sendable (String) -> Void
+
+    init(fd: Int32, record: @escaping @Sendable (String) -> Void) {
+        self.fd = fd
+        self.record = record
+    }
+
+    /// Bytes as they come; empty at the end.
+    func readSome() -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let count = recv(fd, &buffer, buffer.count, 0)
+        return count > 0 ? Array(buffer[..<count]) : []
+    }
+
+    /// One whole request (head and Content-Length body), recorded; nil when the client closed first.
+    func readRequest() -> String? {
+        var bytes: [UInt8] = []
+        while true {
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let end = text.range(of: "\r\n\r\n") {
+                let length = text[..<end.lowerBound].split(separator: "\r\n")
+                    .first { $0.lowercased().hasPrefix("content-length:") }
+                    .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+                if text.utf8.count - text.utf8.distance(from: text.startIndex, to: end.upperBound) >= length {
+                    record(text)
+                    return text
+                }
+            }
+            let more = readSome()
+            if more.isEmpty { return nil }
+            bytes += more
+        }
+    }
+
+    func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent <= 0 { return }
+            offset += sent
+        }
+    }
+}
