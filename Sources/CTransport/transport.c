@@ -121,8 +121,8 @@ static void ares_start(void) { ares_ready = ares_library_init(ARES_LIB_INIT_ALL)
 
 /// IP literals and `localhost` need no resolver (and no /etc at all);
 /// anything else goes to c-ares (/etc/hosts, then DNS per /etc/resolv.conf).
-static ctransport_status resolve(const char *host, uint16_t port, int cancel_fd, int64_t deadline_ms, resolution *out,
-                                 char *message, size_t message_size) {
+static ctransport_status resolve(const char *host, uint16_t port, const char *dns_servers, int cancel_fd, int64_t deadline_ms,
+                                 resolution *out, char *message, size_t message_size) {
     memset(out, 0, sizeof *out);
     struct sockaddr_in *v4 = (struct sockaddr_in *)&out->addresses[0];
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&out->addresses[0];
@@ -159,6 +159,14 @@ static ctransport_status resolve(const char *host, uint16_t port, int cancel_fd,
     if (initialised != ARES_SUCCESS) {
         set_message(message, message_size, "cannot resolve %s:%u: %s", host, port, ares_strerror(initialised));
         return CTRANSPORT_RESOLVE;
+    }
+    if (dns_servers != NULL) {
+        int set = ares_set_servers_ports_csv(channel, dns_servers);
+        if (set != ARES_SUCCESS) {
+            ares_destroy(channel);
+            set_message(message, message_size, "cannot resolve %s:%u: %s", host, port, ares_strerror(set));
+            return CTRANSPORT_RESOLVE;
+        }
     }
     char service[8];
     snprintf(service, sizeof service, "%u", port);
@@ -446,17 +454,27 @@ static ctransport_status connect_one(const struct sockaddr *address, socklen_t l
     return CTRANSPORT_OK;
 }
 
-ctransport_status ctransport_connect(const char *host, uint16_t port, int tls, int cancel_fd, int64_t deadline_ms,
-                                     ctransport_connection **connection, char *message, size_t message_size) {
+ctransport_status ctransport_connect(const char *host, uint16_t port, int tls, const char *dns_servers, int cancel_fd,
+                                     int64_t deadline_ms, ctransport_connection **connection, char *message,
+                                     size_t message_size) {
     *connection = NULL;
     if (message_size > 0) message[0] = '\0';
     resolution addresses;
-    ctransport_status status = resolve(host, port, cancel_fd, deadline_ms, &addresses, message, message_size);
+    ctransport_status status = resolve(host, port, dns_servers, cancel_fd, deadline_ms, &addresses, message, message_size);
     if (status != CTRANSPORT_OK) return status;
 
     int fd = -1, error = 0;
     for (int i = 0; i < addresses.count; i++) {
-        status = connect_one((const struct sockaddr *)&addresses.addresses[i], addresses.lengths[i], cancel_fd, deadline_ms, &fd, &error);
+        // Each address but the last gets a share of the time left, so an
+        // unreachable IPv6 address does not use it all before IPv4 is tried.
+        int64_t now = ctransport_now_ms();
+        int64_t attempt_deadline = i + 1 < addresses.count ? now + (deadline_ms - now) / (addresses.count - i) : deadline_ms;
+        status = connect_one((const struct sockaddr *)&addresses.addresses[i], addresses.lengths[i], cancel_fd, attempt_deadline, &fd, &error);
+        if (status == CTRANSPORT_TIMEOUT && i + 1 < addresses.count) {
+            error = ETIMEDOUT;
+            status = CTRANSPORT_CONNECT;
+            continue;
+        }
         if (status == CTRANSPORT_OK || status == CTRANSPORT_CANCELLED || status == CTRANSPORT_TIMEOUT) break;
     }
     if (status != CTRANSPORT_OK) {

@@ -220,6 +220,29 @@ struct HTTPTransportTests {
         #expect(failure?.requestSent == true)
     }
 
+    @Test("A host name is resolved with c-ares (here from a scripted name server) and goes in the Host header; an unknown one fails to resolve")
+    func resolvedName() async throws {
+        let server = try ScriptedServer([{ connection in
+            _ = connection.readRequest()
+            connection.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        }])
+        let names = try ScriptedNameServer(["transport-test.example": [127, 0, 0, 1]])
+        var settings = HTTPTransport.Settings(userAgent: "transport-test", connectTimeout: .seconds(5), requestTimeout: .seconds(20))
+        settings.dnsServers = "127.0.0.1:\(names.port)"
+        let transport = HTTPTransport(settings: settings)
+        let response = try await transport.send(HTTPRequest(method: .get, url: "http://transport-test.example:\(server.port)/n", headers: []))
+        #expect(response.status == 200)
+        #expect(server.requests.first?.contains("\r\nHost: transport-test.example:\(server.port)\r\n") == true)
+        #expect(names.questions.contains("transport-test.example"))
+
+        let unknown = await Self.failure {
+            try await transport.send(HTTPRequest(method: .get, url: "http://no-such-host.example:\(server.port)/", headers: []))
+        }
+        #expect(unknown?.kind == .resolve)
+        #expect(unknown?.requestSent == false)
+        #expect(unknown?.message.contains("no-such-host.example") == true)
+    }
+
     @Test("URLs: https default port, IPv6 literals, no user information, only http and https")
     func urls() throws {
         let https = try HTTPTarget(url: "https://api.turso.tech/v1/auth/api-tokens?x=1#frag")
@@ -365,5 +388,74 @@ final class ScriptedConnection: Sendable {
             if sent <= 0 { return }
             offset += sent
         }
+    }
+}
+
+/// A UDP name server on 127.0.0.1 that answers A questions for its names
+/// (NXDOMAIN for others, no data for other types), recording each name asked.
+final class ScriptedNameServer: @unchecked Sendable {
+    let port: UInt16
+    private let fd: Int32
+    private let asked = Mutex<[String]>([])
+
+    var questions: [String] { asked.withLock { $0 } }
+
+    init(_ names: [String: [UInt8]]) throws {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        self.fd = fd
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw TransportFailure(kind: .other, message: "cannot bind", requestSent: false) }
+        port = UInt16(bigEndian: address.sin_port)
+        Thread.detachNewThread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 1500)
+            while true {
+                var peer = sockaddr_storage()
+                var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+                let count = withUnsafeMutablePointer(to: &peer) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, &buffer, buffer.count, 0, $0, &peerLength) }
+                }
+                guard count > 12 else { return }  // closed
+                guard let answer = respond(to: Array(buffer[..<count]), names) else { continue }
+                _ = withUnsafePointer(to: &peer) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, answer, answer.count, 0, $0, peerLength) }
+                }
+            }
+        }
+    }
+
+    deinit {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+
+    private func respond(to query: [UInt8], _ names: [String: [UInt8]]) -> [UInt8]? {
+        var offset = 12
+        var labels: [String] = []
+        while offset < query.count, query[offset] != 0 {
+            let length = Int(query[offset])
+            guard offset + 1 + length <= query.count else { return nil }
+            labels.append(String(decoding: query[(offset + 1)..<(offset + 1 + length)], as: UTF8.self))
+            offset += 1 + length
+        }
+        guard offset + 5 <= query.count else { return nil }
+        let questionEnd = offset + 5
+        let type = UInt16(query[offset + 1]) << 8 | UInt16(query[offset + 2])
+        let name = labels.joined(separator: ".").lowercased()
+        asked.withLock { $0.append(name) }
+        let address = names[name]
+        let rcode: UInt8 = address == nil ? 3 : 0
+        let answers: UInt8 = (address != nil && type == 1) ? 1 : 0
+        var answer = [query[0], query[1], 0x81, 0x80 | rcode, 0, 1, 0, answers, 0, 0, 0, 0]
+        answer += query[12..<questionEnd]
+        if answers == 1, let address {
+            answer += [0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4] + address
+        }
+        return answer
     }
 }

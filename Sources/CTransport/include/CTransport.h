@@ -42,9 +42,11 @@ void ctransport_cancel_close(int fd);
 /// certificate chain against the CA bundle (SSL_CERT_FILE, else the usual
 /// system paths) and its name or IP against `host`, sending SNI for names.
 /// On success stores a new connection (owned by the caller, freed with
-/// ctransport_close) in `*connection`.
-ctransport_status ctransport_connect(const char *host, uint16_t port, int tls, int cancel_fd, int64_t deadline_ms,
-                                     ctransport_connection **connection, char *message, size_t message_size);
+/// ctransport_close) in `*connection`. `dns_servers` is NULL for the system's
+/// (/etc/resolv.conf), or c-ares' "host:port,..." list (tests use their own).
+ctransport_status ctransport_connect(const char *host, uint16_t port, int tls, const char *dns_servers, int cancel_fd,
+                                     int64_t deadline_ms, ctransport_connection **connection, char *message,
+                                     size_t message_size);
 
 /// Writes all of `data`. `*written` counts the bytes handed to the kernel
 /// (for TLS: the plaintext bytes of completed records), also on failure, so

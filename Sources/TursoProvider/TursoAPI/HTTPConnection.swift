@@ -88,12 +88,14 @@ final class HTTPConnection: @unchecked Sendable {
     deinit { ctransport_close(pointer) }
 
     static func open(
-        _ origin: HTTPOrigin, cancel: CancelSignal, deadline: Int64, overall: Int64
+        _ origin: HTTPOrigin, dnsServers: String?, cancel: CancelSignal, deadline: Int64, overall: Int64
     ) -> Result<HTTPConnection, TransportFailure> {
         var connection: OpaquePointer?
         var text = [CChar](repeating: 0, count: 512)
         let status = text.withUnsafeMutableBufferPointer { message in
-            ctransport_connect(origin.host, origin.port, origin.tls ? 1 : 0, cancel.fd, deadline, &connection, message.baseAddress, message.count)
+            ctransport_connect(
+                origin.host, origin.port, origin.tls ? 1 : 0, dnsServers, cancel.fd, deadline, &connection, message.baseAddress, message.count
+            )
         }
         if status == CTRANSPORT_OK, let connection {
             return .success(HTTPConnection(origin: origin, pointer: connection))
@@ -270,7 +272,7 @@ struct HTTPExchangeRun {
     /// more bytes are needed.
     private mutating func takeLine(limit: Int) throws(Failed) -> [UInt8]? {
         guard let newline = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) else {
-            if buffer.count - position > limit { throw Failed(kind: .responseTooLarge, message: "the answer's headers exceeded \(limit) bytes") }
+            if buffer.count - position > limit { throw Failed(kind: .responseTooLarge, message: "a line of the answer exceeded \(limit) bytes") }
             return nil
         }
         var end = newline
@@ -362,7 +364,7 @@ struct HTTPExchangeRun {
             if size == 0 { break }
             guard body.count + size <= maxResponseBytes else { throw tooLarge() }
             body += try readExactly(size)
-            guard try line(limit: 2, "in the middle of the answer").isEmpty else { throw malformed("chunk ending") }
+            guard try line(limit: 16, "in the middle of the answer").isEmpty else { throw malformed("chunk ending") }
         }
         // Trailer fields, up to the blank line; ignored.
         var trailerBytes = 0

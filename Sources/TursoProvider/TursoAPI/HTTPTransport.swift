@@ -26,6 +26,8 @@ final class HTTPTransport: Sendable {
         var maxResponseBytes = 16 * 1024 * 1024
         /// Idle connections kept per origin.
         var maxIdlePerOrigin = 4
+        /// nil: the system's name servers. Tests name their own ("127.0.0.1:port").
+        var dnsServers: String?
     }
 
     private let settings: Settings
@@ -77,7 +79,9 @@ final class HTTPTransport: Sendable {
                 cached = nil
             } else {
                 let connectDeadline = min(deadline, ctransport_now_ms() + Self.milliseconds(settings.connectTimeout))
-                switch HTTPConnection.open(target.origin, cancel: cancel, deadline: connectDeadline, overall: deadline) {
+                switch HTTPConnection.open(
+                    target.origin, dnsServers: settings.dnsServers, cancel: cancel, deadline: connectDeadline, overall: deadline
+                ) {
                 case .success(let opened): connection = opened
                 case .failure(let failure): return .failure(failure)
                 }
