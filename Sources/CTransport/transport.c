@@ -371,14 +371,40 @@ static ctransport_status tls_run(ctransport_connection *connection, tls_step ste
     }
 }
 
-static ctransport_status tls_handshake(ctransport_connection *connection, const char *host, uint16_t port, int is_address,
-                                       int cancel_fd, int64_t deadline_ms, char *message, size_t message_size) {
-    pthread_once(&tls_once, tls_start);
-    if (tls_context == NULL) {
-        set_message(message, message_size, "TLS to %s:%u: %s", host, port, tls_problem);
-        return CTRANSPORT_TLS;
+/// A context trusting only the CAs in `ca_file`; NULL when it cannot be loaded.
+static SSL_CTX *tls_context_for(const char *ca_file) {
+    SSL_CTX *context = SSL_CTX_new(TLS_client_method());
+    if (context == NULL) return NULL;
+    SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+    SSL_CTX_set_verify(context, SSL_VERIFY_PEER, NULL);
+    if (SSL_CTX_load_verify_locations(context, ca_file, NULL) != 1) {
+        ERR_clear_error();
+        SSL_CTX_free(context);
+        return NULL;
     }
-    SSL *ssl = SSL_new(tls_context);
+    return context;
+}
+
+static ctransport_status tls_handshake(ctransport_connection *connection, const char *host, uint16_t port, int is_address,
+                                       const char *ca_file, int cancel_fd, int64_t deadline_ms, char *message,
+                                       size_t message_size) {
+    SSL *ssl;
+    if (ca_file != NULL) {
+        SSL_CTX *context = tls_context_for(ca_file);
+        if (context == NULL) {
+            set_message(message, message_size, "TLS to %s:%u: cannot load the CA bundle %s", host, port, ca_file);
+            return CTRANSPORT_TLS;
+        }
+        ssl = SSL_new(context);
+        SSL_CTX_free(context);  // the connection holds its own reference
+    } else {
+        pthread_once(&tls_once, tls_start);
+        if (tls_context == NULL) {
+            set_message(message, message_size, "TLS to %s:%u: %s", host, port, tls_problem);
+            return CTRANSPORT_TLS;
+        }
+        ssl = SSL_new(tls_context);
+    }
     if (ssl == NULL) {
         set_message(message, message_size, "TLS to %s:%u: %s", host, port, "SSL_new failed");
         return CTRANSPORT_OTHER;
@@ -454,7 +480,7 @@ static ctransport_status connect_one(const struct sockaddr *address, socklen_t l
     return CTRANSPORT_OK;
 }
 
-ctransport_status ctransport_connect(const char *host, uint16_t port, int tls, const char *dns_servers, int cancel_fd,
+ctransport_status ctransport_connect(const char *host, uint16_t port, int tls, const char *dns_servers, const char *ca_file, int cancel_fd,
                                      int64_t deadline_ms, ctransport_connection **connection, char *message,
                                      size_t message_size) {
     *connection = NULL;
@@ -492,7 +518,7 @@ ctransport_status ctransport_connect(const char *host, uint16_t port, int tls, c
     if (tls) {
         struct in6_addr ignored;
         int is_address = inet_pton(AF_INET, host, &ignored) == 1 || inet_pton(AF_INET6, host, &ignored) == 1;
-        status = tls_handshake(made, host, port, is_address, cancel_fd, deadline_ms, message, message_size);
+        status = tls_handshake(made, host, port, is_address, ca_file, cancel_fd, deadline_ms, message, message_size);
         if (status != CTRANSPORT_OK) {
             ctransport_close(made);
             return status;

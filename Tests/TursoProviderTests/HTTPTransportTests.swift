@@ -271,6 +271,50 @@ struct HTTPTransportTests {
         #expect(failure?.requestSent == false)
     }
 
+    @Test("TLS: a chain from the trusted CA with the right IP or name is accepted; another CA, or another name, is refused")
+    func tlsVerification() async throws {
+        let folder = try TLSTestServer.makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // A self-signed certificate for 127.0.0.1 and transport-test.example, and an unrelated one.
+        try TLSTestServer.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                                   "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem", "-subj", "/CN=test", "-days", "1",
+                                   "-addext", "subjectAltName=IP:127.0.0.1,DNS:transport-test.example"])
+        try TLSTestServer.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                                   "-keyout", folder + "/other-key.pem", "-out", folder + "/other.pem", "-subj", "/CN=other", "-days", "1",
+                                   "-addext", "subjectAltName=DNS:other.example"])
+        let names = try ScriptedNameServer(["transport-test.example": [127, 0, 0, 1], "wrong-name.example": [127, 0, 0, 1]])
+        func transport(trusting ca: String) -> HTTPTransport {
+            var settings = HTTPTransport.Settings(userAgent: "transport-test", connectTimeout: .seconds(10), requestTimeout: .seconds(30))
+            settings.caBundle = folder + "/" + ca
+            settings.dnsServers = "127.0.0.1:\(names.port)"
+            return HTTPTransport(settings: settings)
+        }
+        // openssl s_server -www answers each GET with a status page, then closes.
+        let server = try TLSTestServer(certificate: folder + "/cert.pem", key: folder + "/key.pem", connections: 4)
+        defer { server.stop() }
+
+        let byAddress = try await transport(trusting: "cert.pem").send(HTTPRequest(method: .get, url: "https://127.0.0.1:\(server.port)/", headers: []))
+        #expect(byAddress.status == 200)
+        let byName = try await transport(trusting: "cert.pem").send(
+            HTTPRequest(method: .get, url: "https://transport-test.example:\(server.port)/", headers: [])
+        )
+        #expect(byName.status == 200)
+
+        let untrusted = await Self.failure {
+            try await transport(trusting: "other.pem").send(HTTPRequest(method: .get, url: "https://127.0.0.1:\(server.port)/", headers: []))
+        }
+        #expect(untrusted?.kind == .tls)
+        #expect(untrusted?.message.contains("certificate verification failed") == true, "\(untrusted?.message ?? "")")
+        #expect(untrusted?.requestSent == false)
+
+        let wrongName = await Self.failure {
+            try await transport(trusting: "cert.pem").send(HTTPRequest(method: .get, url: "https://wrong-name.example:\(server.port)/", headers: []))
+        }
+        #expect(wrongName?.kind == .tls)
+        #expect(wrongName?.message.contains("hostname mismatch") == true, "\(wrongName?.message ?? "")")
+        #expect(wrongName?.requestSent == false)
+    }
+
     static func failure(_ body: () async throws -> HTTPResponse) async -> TransportFailure? {
         do {
             let response = try await body()
@@ -457,5 +501,56 @@ final class ScriptedNameServer: @unchecked Sendable {
             answer += [0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4] + address
         }
         return answer
+    }
+}
+
+/// `openssl s_server -www` on a free port of 127.0.0.1, for the TLS tests.
+final class TLSTestServer: @unchecked Sendable {
+    let port: Int
+    private let process: Process
+
+    static func makeFolder() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("transport-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    static func openssl(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TransportFailure(kind: .other, message: "openssl \(arguments[0]) failed", requestSent: false) }
+    }
+
+    init(certificate: String, key: String, connections: Int) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["s_server", "-accept", "127.0.0.1:0", "-cert", certificate, "-key", key, "-www", "-naccept", String(connections)]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // "ACCEPT 127.0.0.1:<port>" once it listens.
+        var text = ""
+        while !text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().contains(where: { $0.hasPrefix("ACCEPT ") }) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT ") }),
+              let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
+            process.terminate()
+            throw TransportFailure(kind: .other, message: "openssl s_server did not start: \(text)", requestSent: false)
+        }
+        self.port = port
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
     }
 }

@@ -43,8 +43,10 @@ void ctransport_cancel_close(int fd);
 /// system paths) and its name or IP against `host`, sending SNI for names.
 /// On success stores a new connection (owned by the caller, freed with
 /// ctransport_close) in `*connection`. `dns_servers` is NULL for the system's
-/// (/etc/resolv.conf), or c-ares' "host:port,..." list (tests use their own).
-ctransport_status ctransport_connect(const char *host, uint16_t port, int tls, const char *dns_servers, int cancel_fd,
+/// (/etc/resolv.conf), or c-ares' "host:port,..." list; `ca_file` is NULL for
+/// the bundle found as above, or a PEM file of the CAs to trust (tests use
+/// their own of both).
+ctransport_status ctransport_connect(const char *host, uint16_t port, int tls, const char *dns_servers, const char *ca_file, int cancel_fd,
                                      int64_t deadline_ms, ctransport_connection **connection, char *message,
                                      size_t message_size);
 

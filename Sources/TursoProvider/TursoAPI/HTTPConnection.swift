@@ -88,13 +88,14 @@ final class HTTPConnection: @unchecked Sendable {
     deinit { ctransport_close(pointer) }
 
     static func open(
-        _ origin: HTTPOrigin, dnsServers: String?, cancel: CancelSignal, deadline: Int64, overall: Int64
+        _ origin: HTTPOrigin, dnsServers: String?, caBundle: String?, cancel: CancelSignal, deadline: Int64, overall: Int64
     ) -> Result<HTTPConnection, TransportFailure> {
         var connection: OpaquePointer?
         var text = [CChar](repeating: 0, count: 512)
         let status = text.withUnsafeMutableBufferPointer { message in
             ctransport_connect(
-                origin.host, origin.port, origin.tls ? 1 : 0, dnsServers, cancel.fd, deadline, &connection, message.baseAddress, message.count
+                origin.host, origin.port, origin.tls ? 1 : 0, dnsServers, caBundle, cancel.fd, deadline, &connection,
+                message.baseAddress, message.count
             )
         }
         if status == CTRANSPORT_OK, let connection {

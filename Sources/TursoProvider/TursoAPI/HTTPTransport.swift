@@ -28,6 +28,8 @@ final class HTTPTransport: Sendable {
         var maxIdlePerOrigin = 4
         /// nil: the system's name servers. Tests name their own ("127.0.0.1:port").
         var dnsServers: String?
+        /// nil: SSL_CERT_FILE, else the system's bundle. Tests name their own CA.
+        var caBundle: String?
     }
 
     private let settings: Settings
@@ -80,7 +82,8 @@ final class HTTPTransport: Sendable {
             } else {
                 let connectDeadline = min(deadline, ctransport_now_ms() + Self.milliseconds(settings.connectTimeout))
                 switch HTTPConnection.open(
-                    target.origin, dnsServers: settings.dnsServers, cancel: cancel, deadline: connectDeadline, overall: deadline
+                    target.origin, dnsServers: settings.dnsServers, caBundle: settings.caBundle,
+                    cancel: cancel, deadline: connectDeadline, overall: deadline
                 ) {
                 case .success(let opened): connection = opened
                 case .failure(let failure): return .failure(failure)
