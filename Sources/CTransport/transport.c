@@ -516,9 +516,7 @@ ctransport_status ctransport_connect(const char *host, uint16_t port, int tls, c
     }
     made->fd = fd;
     if (tls) {
-        struct in6_addr ignored;
-        int is_address = inet_pton(AF_INET, host, &ignored) == 1 || inet_pton(AF_INET6, host, &ignored) == 1;
-        status = tls_handshake(made, host, port, is_address, ca_file, cancel_fd, deadline_ms, message, message_size);
+        status = ctransport_start_tls(made, host, port, ca_file, cancel_fd, deadline_ms, message, message_size);
         if (status != CTRANSPORT_OK) {
             ctransport_close(made);
             return status;
@@ -526,6 +524,18 @@ ctransport_status ctransport_connect(const char *host, uint16_t port, int tls, c
     }
     *connection = made;
     return CTRANSPORT_OK;
+}
+
+ctransport_status ctransport_start_tls(ctransport_connection *connection, const char *host, uint16_t port, const char *ca_file,
+                                       int cancel_fd, int64_t deadline_ms, char *message, size_t message_size) {
+    if (message_size > 0) message[0] = '\0';
+    if (connection->ssl != NULL) {
+        set_message(message, message_size, "TLS to %s:%u: %s", host, port, "the connection already uses TLS");
+        return CTRANSPORT_OTHER;
+    }
+    struct in6_addr ignored;
+    int is_address = inet_pton(AF_INET, host, &ignored) == 1 || inet_pton(AF_INET6, host, &ignored) == 1;
+    return tls_handshake(connection, host, port, is_address, ca_file, cancel_fd, deadline_ms, message, message_size);
 }
 
 ctransport_status ctransport_write(ctransport_connection *connection, const uint8_t *data, size_t count, int cancel_fd,

@@ -315,6 +315,82 @@ struct HTTPTransportTests {
         #expect(wrongName?.requestSent == false)
     }
 
+    @Test("Proxies from the environment's variables: per scheme, NO_PROXY by suffix or *, loopback never, credentials as Basic")
+    func proxySettings() throws {
+        let settings = HTTPProxySettings(httpsProxy: "http://user:p%40ss@proxy.internal:3128", httpProxy: "proxy.internal:8080",
+                                         noProxy: " .corp.example, 10.0.0.7,[::5]:443 ")
+        let https = try #require(try settings.proxy(for: HTTPOrigin(tls: true, host: "api.turso.tech", port: 443)))
+        #expect(https.origin == HTTPOrigin(tls: false, host: "proxy.internal", port: 3128))
+        #expect(https.authorization == "Basic dXNlcjpwQHNz")  // user:p@ss
+        let http = try #require(try settings.proxy(for: HTTPOrigin(tls: false, host: "api.turso.tech", port: 80)))
+        #expect(http.origin.port == 8080)
+        #expect(http.authorization == nil)
+        for direct in ["a.corp.example", "corp.example", "10.0.0.7", "::5", "localhost", "127.0.0.1", "::1"] {
+            #expect(try settings.proxy(for: HTTPOrigin(tls: true, host: direct, port: 443)) == nil, "\(direct)")
+        }
+        #expect(try settings.proxy(for: HTTPOrigin(tls: true, host: "notcorp.example", port: 443)) != nil)
+        #expect(try HTTPProxySettings(httpsProxy: "http://p:1", noProxy: "*").proxy(for: HTTPOrigin(tls: true, host: "x.y", port: 443)) == nil)
+        #expect(throws: TransportFailure.self) { try HTTPProxySettings(httpsProxy: "socks5://p:1").proxy(for: HTTPOrigin(tls: true, host: "x.y", port: 443)) }
+    }
+
+    @Test("https through an HTTP proxy: CONNECT with the proxy's credentials, then TLS with the target, verified end to end")
+    func httpsThroughProxy() async throws {
+        let folder = try TLSTestServer.makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try TLSTestServer.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                                   "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem", "-subj", "/CN=test", "-days", "1",
+                                   "-addext", "subjectAltName=DNS:proxied.example"])
+        let server = try TLSTestServer(certificate: folder + "/cert.pem", key: folder + "/key.pem", connections: 1)
+        defer { server.stop() }
+        let names = try ScriptedNameServer(["proxied.example": [127, 0, 0, 1]])
+        let proxy = try ScriptedServer([{ connection in
+            guard let request = connection.readRequest(), request.hasPrefix("CONNECT proxied.example:\(server.port) HTTP/1.1\r\n") else { return }
+            connection.write("HTTP/1.1 200 Connection established\r\n\r\n")
+            connection.relay(toPort: UInt16(server.port))
+        }])
+        var settings = HTTPTransport.Settings(userAgent: "transport-test", connectTimeout: .seconds(10), requestTimeout: .seconds(30))
+        settings.caBundle = folder + "/cert.pem"
+        settings.dnsServers = "127.0.0.1:\(names.port)"
+        settings.proxies = HTTPProxySettings(httpsProxy: "http://tester:secret@127.0.0.1:\(proxy.port)")
+        let response = try await HTTPTransport(settings: settings).send(
+            HTTPRequest(method: .get, url: "https://proxied.example:\(server.port)/", headers: [])
+        )
+        #expect(response.status == 200)
+        let connect = try #require(proxy.requests.first)
+        #expect(connect.contains("\r\nHost: proxied.example:\(server.port)\r\n"))
+        #expect(connect.contains("\r\nProxy-Authorization: Basic dGVzdGVyOnNlY3JldA==\r\n"))  // tester:secret
+        // The proxy saw the tunnel request only; the rest went through TLS.
+        #expect(proxy.requests.count == 1)
+    }
+
+    @Test("A proxy refusing the tunnel is a connect failure with nothing sent; plain http through a proxy uses the absolute URL")
+    func proxyRefusalAndPlainHTTP() async throws {
+        let names = try ScriptedNameServer(["proxied.example": [127, 0, 0, 1]])
+        let proxy = try ScriptedServer([
+            { connection in
+                _ = connection.readRequest()
+                connection.write("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+            },
+            { connection in
+                _ = connection.readRequest()
+                connection.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            },
+        ])
+        var settings = HTTPTransport.Settings(userAgent: "transport-test", connectTimeout: .seconds(10), requestTimeout: .seconds(30))
+        settings.dnsServers = "127.0.0.1:\(names.port)"
+        settings.proxies = HTTPProxySettings(httpsProxy: "127.0.0.1:\(proxy.port)", httpProxy: "http://u:p@127.0.0.1:\(proxy.port)")
+        let transport = HTTPTransport(settings: settings)
+        let refused = await Self.failure { try await transport.send(HTTPRequest(method: .post, url: "https://proxied.example/", headers: [])) }
+        #expect(refused?.kind == .connect)
+        #expect(refused?.requestSent == false)
+        #expect(refused?.message.contains("407") == true)
+
+        let plain = try await transport.send(HTTPRequest(method: .get, url: "http://proxied.example:81/v1/x?y=1", headers: []))
+        #expect(plain.body == Array("ok".utf8))
+        let request = try #require(proxy.requests.last)
+        #expect(request.hasPrefix("GET http://proxied.example:81/v1/x?y=1 HTTP/1.1\r\nHost: proxied.example:81\r\nProxy-Authorization: Basic dTpw\r\n"))
+    }
+
     static func failure(_ body: () async throws -> HTTPResponse) async -> TransportFailure? {
         do {
             let response = try await body()
@@ -422,6 +498,40 @@ final class ScriptedConnection: Sendable {
             if more.isEmpty { return nil }
             bytes += more
         }
+    }
+
+    /// Copies bytes both ways between this connection and a new one to
+    /// 127.0.0.1:`port`, until either side closes (a proxy's tunnel).
+    func relay(toPort port: UInt16) {
+        let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else {
+            close(upstream)
+            return
+        }
+        let downstream = fd
+        let copy: @Sendable (Int32, Int32) -> Void = { from, to in
+            var buffer = [UInt8](repeating: 0, count: 16384)
+            while true {
+                let count = recv(from, &buffer, buffer.count, 0)
+                guard count > 0, send(to, buffer, count, Int32(MSG_NOSIGNAL)) == count else { break }
+            }
+            shutdown(to, Int32(SHUT_WR))
+        }
+        let done = Flag()
+        Thread.detachNewThread {
+            copy(upstream, downstream)
+            done.set()
+        }
+        copy(downstream, upstream)
+        while !done.isSet { usleep(10_000) }
+        close(upstream)
     }
 
     func write(_ text: String) {

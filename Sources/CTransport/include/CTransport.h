@@ -50,6 +50,12 @@ ctransport_status ctransport_connect(const char *host, uint16_t port, int tls, c
                                      int64_t deadline_ms, ctransport_connection **connection, char *message,
                                      size_t message_size);
 
+/// Starts TLS on a plain connection (one tunnelled through an HTTP proxy's
+/// CONNECT), verifying as ctransport_connect does for `host`. On failure the
+/// connection is unusable; the caller closes it.
+ctransport_status ctransport_start_tls(ctransport_connection *connection, const char *host, uint16_t port, const char *ca_file,
+                                       int cancel_fd, int64_t deadline_ms, char *message, size_t message_size);
+
 /// Writes all of `data`. `*written` counts the bytes handed to the kernel
 /// (for TLS: the plaintext bytes of completed records), also on failure, so
 /// the caller knows whether any of a request went out.

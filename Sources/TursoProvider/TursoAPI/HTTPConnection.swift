@@ -77,6 +77,7 @@ struct HTTPTarget: Sendable {
 /// Owns one `ctransport_connection`. Used by one thread at a time: a request
 /// opens it or takes it out of the idle cache, and gives it back only when done.
 final class HTTPConnection: @unchecked Sendable {
+    /// The server the connection reaches (through a proxy, the target's).
     let origin: HTTPOrigin
     let pointer: OpaquePointer
 
@@ -88,7 +89,8 @@ final class HTTPConnection: @unchecked Sendable {
     deinit { ctransport_close(pointer) }
 
     static func open(
-        _ origin: HTTPOrigin, dnsServers: String?, caBundle: String?, cancel: CancelSignal, deadline: Int64, overall: Int64
+        _ origin: HTTPOrigin, reaching: HTTPOrigin? = nil, dnsServers: String?, caBundle: String?,
+        cancel: CancelSignal, deadline: Int64, overall: Int64
     ) -> Result<HTTPConnection, TransportFailure> {
         var connection: OpaquePointer?
         var text = [CChar](repeating: 0, count: 512)
@@ -99,7 +101,7 @@ final class HTTPConnection: @unchecked Sendable {
             )
         }
         if status == CTRANSPORT_OK, let connection {
-            return .success(HTTPConnection(origin: origin, pointer: connection))
+            return .success(HTTPConnection(origin: reaching ?? origin, pointer: connection))
         }
         var message = text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         if status == CTRANSPORT_TIMEOUT, message.isEmpty || deadline < overall {
@@ -110,6 +112,17 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     var isUsableWhileIdle: Bool { ctransport_idle_usable(pointer) != 0 }
+
+    /// TLS with `origin` over this plain connection (a proxy's tunnel).
+    func startTLS(_ origin: HTTPOrigin, caBundle: String?, cancel: CancelSignal, deadline: Int64) -> TransportFailure? {
+        var text = [CChar](repeating: 0, count: 512)
+        let status = text.withUnsafeMutableBufferPointer { message in
+            ctransport_start_tls(pointer, origin.host, origin.port, caBundle, cancel.fd, deadline, message.baseAddress, message.count)
+        }
+        guard status != CTRANSPORT_OK else { return nil }
+        let message = text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return TransportFailure(kind: Self.kind(of: status), message: message.isEmpty ? "TLS to \(origin.description) failed" : message, requestSent: false)
+    }
 
     /// Writes all of `bytes`; `sent` tells whether any of them went out.
     func write(_ bytes: [UInt8], cancel: CancelSignal, deadline: Int64) -> (status: ctransport_status, sent: Bool, message: String) {
@@ -196,6 +209,29 @@ struct HTTPExchangeRun {
             return .success(try readAnswer(method: method))
         } catch {
             return .failure(TransportFailure(kind: error.kind, message: error.message, requestSent: requestSent))
+        }
+    }
+
+    /// Asks an HTTP proxy for a tunnel to `target` (CONNECT) and reads its
+    /// answer; success leaves the connection ready for TLS with the target.
+    mutating func openTunnel(to target: HTTPOrigin, proxyAuthorization: String?) -> Result<Void, TransportFailure> {
+        do throws(Failed) {
+            var text = "CONNECT \(target.description) HTTP/1.1\r\nHost: \(target.description)\r\n"
+            if let proxyAuthorization { text += "Proxy-Authorization: \(proxyAuthorization)\r\n" }
+            text += "\r\n"
+            let written = connection.write(Array(text.utf8), cancel: cancel, deadline: deadline)
+            try check(written.status, written.message, while: "asking the proxy for a tunnel")
+            var head = try readHead()
+            while (100...199).contains(head.status) { head = try readHead() }
+            guard (200...299).contains(head.status) else {
+                throw Failed(kind: .connect, message: "the proxy refused a tunnel to \(target.description): HTTP \(head.status)")
+            }
+            // Nothing may come before the server's TLS answer to our hello.
+            guard position == buffer.count else { throw malformed("bytes after the proxy's tunnel answer") }
+            return .success(())
+        } catch {
+            // The request itself never went out: only the proxy was asked.
+            return .failure(TransportFailure(kind: error.kind, message: error.message, requestSent: false))
         }
     }
 

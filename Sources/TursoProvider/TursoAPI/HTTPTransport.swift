@@ -30,6 +30,8 @@ final class HTTPTransport: Sendable {
         var dnsServers: String?
         /// nil: SSL_CERT_FILE, else the system's bundle. Tests name their own CA.
         var caBundle: String?
+        /// Read from the environment when the transport is made.
+        var proxies = HTTPProxySettings.fromEnvironment()
     }
 
     private let settings: Settings
@@ -72,6 +74,12 @@ final class HTTPTransport: Sendable {
 
     private func perform(_ request: HTTPRequest, _ target: HTTPTarget, _ cancel: CancelSignal) -> Result<HTTPResponse, TransportFailure> {
         let deadline = ctransport_now_ms() + Self.milliseconds(settings.requestTimeout)
+        let proxy: HTTPProxy?
+        do {
+            proxy = try settings.proxies.proxy(for: target.origin)
+        } catch {
+            return .failure(error)
+        }
         var cached = request.freshConnection ? nil : takeIdle(target.origin)
         while true {
             let reused = cached != nil
@@ -81,10 +89,7 @@ final class HTTPTransport: Sendable {
                 cached = nil
             } else {
                 let connectDeadline = min(deadline, ctransport_now_ms() + Self.milliseconds(settings.connectTimeout))
-                switch HTTPConnection.open(
-                    target.origin, dnsServers: settings.dnsServers, caBundle: settings.caBundle,
-                    cancel: cancel, deadline: connectDeadline, overall: deadline
-                ) {
+                switch open(target.origin, through: proxy, cancel: cancel, deadline: connectDeadline, overall: deadline) {
                 case .success(let opened): connection = opened
                 case .failure(let failure): return .failure(failure)
                 }
@@ -92,7 +97,8 @@ final class HTTPTransport: Sendable {
             var exchange = HTTPExchangeRun(
                 connection: connection, cancel: cancel, deadline: deadline, maxResponseBytes: settings.maxResponseBytes
             )
-            switch exchange.run(head: head(of: request, target), body: request.body ?? [], method: request.method) {
+            let head = head(of: request, target, plainProxy: proxy.flatMap { target.origin.tls ? nil : $0 })
+            switch exchange.run(head: head, body: request.body ?? [], method: request.method) {
             case .success(let answer):
                 if answer.reusable, !request.freshConnection { putIdle(connection) }
                 return .success(answer.response)
@@ -108,9 +114,32 @@ final class HTTPTransport: Sendable {
         }
     }
 
-    /// The request line and headers, ending with the blank line.
-    private func head(of request: HTTPRequest, _ target: HTTPTarget) -> [UInt8] {
-        var text = "\(request.method.rawValue) \(target.pathAndQuery) HTTP/1.1\r\nHost: \(target.hostHeader)\r\n"
+    /// A connection to `origin`: direct, through a CONNECT tunnel for https,
+    /// or to the proxy itself for plain http.
+    private func open(
+        _ origin: HTTPOrigin, through proxy: HTTPProxy?, cancel: CancelSignal, deadline: Int64, overall: Int64
+    ) -> Result<HTTPConnection, TransportFailure> {
+        guard let proxy else {
+            return HTTPConnection.open(
+                origin, dnsServers: settings.dnsServers, caBundle: settings.caBundle, cancel: cancel, deadline: deadline, overall: overall
+            )
+        }
+        let opened = HTTPConnection.open(
+            proxy.origin, reaching: origin, dnsServers: settings.dnsServers, caBundle: nil, cancel: cancel, deadline: deadline, overall: overall
+        )
+        guard origin.tls, case .success(let connection) = opened else { return opened }
+        var tunnel = HTTPExchangeRun(connection: connection, cancel: cancel, deadline: deadline, maxResponseBytes: 0)
+        if case .failure(let failure) = tunnel.openTunnel(to: origin, proxyAuthorization: proxy.authorization) { return .failure(failure) }
+        if let failure = connection.startTLS(origin, caBundle: settings.caBundle, cancel: cancel, deadline: deadline) { return .failure(failure) }
+        return .success(connection)
+    }
+
+    /// The request line and headers, ending with the blank line. Through a
+    /// plain-http proxy the request line carries the whole URL.
+    private func head(of request: HTTPRequest, _ target: HTTPTarget, plainProxy: HTTPProxy?) -> [UInt8] {
+        let requestTarget = plainProxy == nil ? target.pathAndQuery : "http://\(target.hostHeader)\(target.pathAndQuery)"
+        var text = "\(request.method.rawValue) \(requestTarget) HTTP/1.1\r\nHost: \(target.hostHeader)\r\n"
+        if let authorization = plainProxy?.authorization { text += "Proxy-Authorization: \(authorization)\r\n" }
         text += "User-Agent: \(settings.userAgent)\r\n"
         for line in request.headers { text += line + "\r\n" }
         if let body = request.body {
