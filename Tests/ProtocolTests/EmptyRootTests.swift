@@ -27,7 +27,7 @@ struct EmptyRootTests {
         let root = try TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let files = FileManager.default
-        try files.copyItem(atPath: binary, toPath: root + "/terraform-provider-turso")
+        try copyExecutable(binary, to: root + "/terraform-provider-turso")
         try files.createDirectory(atPath: root + "/etc/ssl/certs", withIntermediateDirectories: true)
         if let bundle = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"].first(where: files.fileExists(atPath:)) {
             try files.copyItem(atPath: bundle, toPath: root + "/etc/ssl/certs/ca-certificates.crt")
@@ -42,7 +42,7 @@ struct EmptyRootTests {
         options.rootDirectory = root
         // Nothing of the host's environment but what Terraform itself sets.
         options.extraEnvironment["PATH"] = "/"
-        let session = ProviderSession(plugin: try await LaunchedPlugin.launch(options, timeout: .seconds(60)))
+        let session = ProviderSession(plugin: try await launchRetryingBusyText(options))
         #expect(session.plugin.serverCertificatePEM != nil, "AutoMTLS was not negotiated")
 
         try await session.configure(emulator: emulator)
@@ -51,6 +51,37 @@ struct EmptyRootTests {
         #expect(emulator.requestLog().map(\.path) == ["/v1/auth/api-tokens"])
         #expect(emulator.requestLog().first?.status == 200)
         await session.finish()
+    }
+
+    /// A copy written through a close-on-exec descriptor: a process that
+    /// other tests spawn meanwhile must not inherit it open for writing, or
+    /// exec of the copy fails with ETXTBSY.
+    private func copyExecutable(_ source: String, to destination: String) throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: source)))
+        let fd = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw ProtocolTestFailure("cannot create \(destination): \(errno)") }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
+            guard written > 0 else { throw ProtocolTestFailure("cannot write \(destination): \(errno)") }
+            offset += written
+        }
+    }
+
+    /// Between fork and exec, a child spawned by a parallel test still holds
+    /// every descriptor, close-on-exec ones included, so the first exec of a
+    /// fresh copy can meet ETXTBSY; it clears within moments.
+    private func launchRetryingBusyText(_ options: PluginLaunchOptions) async throws -> LaunchedPlugin {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await LaunchedPlugin.launch(options, timeout: .seconds(60))
+            } catch let error as PluginTestError where attempt < 20 && error.description.contains("Text file busy") {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
     }
 
     private func releaseBinary() throws -> String {
