@@ -276,10 +276,10 @@ struct HTTPTransportTests {
         let folder = try TLSTestServer.makeFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         // A self-signed certificate for 127.0.0.1 and transport-test.example, and an unrelated one.
-        try TLSTestServer.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        try await TLSTestServer.opensslOffPool(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                                    "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem", "-subj", "/CN=test", "-days", "1",
                                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:transport-test.example"])
-        try TLSTestServer.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        try await TLSTestServer.opensslOffPool(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                                    "-keyout", folder + "/other-key.pem", "-out", folder + "/other.pem", "-subj", "/CN=other", "-days", "1",
                                    "-addext", "subjectAltName=DNS:other.example"])
         let names = try ScriptedNameServer(["transport-test.example": [127, 0, 0, 1], "wrong-name.example": [127, 0, 0, 1]])
@@ -290,7 +290,7 @@ struct HTTPTransportTests {
             return HTTPTransport(settings: settings)
         }
         // openssl s_server -www answers each GET with a status page, then closes.
-        let server = try TLSTestServer(certificate: folder + "/cert.pem", key: folder + "/key.pem", connections: 4)
+        let server = try await TLSTestServer.started(certificate: folder + "/cert.pem", key: folder + "/key.pem", connections: 4)
         defer { server.stop() }
 
         let byAddress = try await transport(trusting: "cert.pem").send(HTTPRequest(method: .get, url: "https://127.0.0.1:\(server.port)/", headers: []))
@@ -337,10 +337,10 @@ struct HTTPTransportTests {
     func httpsThroughProxy() async throws {
         let folder = try TLSTestServer.makeFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try TLSTestServer.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        try await TLSTestServer.opensslOffPool(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                                    "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem", "-subj", "/CN=test", "-days", "1",
                                    "-addext", "subjectAltName=DNS:proxied.example"])
-        let server = try TLSTestServer(certificate: folder + "/cert.pem", key: folder + "/key.pem", connections: 1)
+        let server = try await TLSTestServer.started(certificate: folder + "/cert.pem", key: folder + "/key.pem", connections: 1)
         defer { server.stop() }
         let names = try ScriptedNameServer(["proxied.example": [127, 0, 0, 1]])
         let proxy = try ScriptedServer([{ connection in
@@ -615,9 +615,12 @@ final class ScriptedNameServer: @unchecked Sendable {
 }
 
 /// `openssl s_server -www` on a free port of 127.0.0.1, for the TLS tests.
+/// Spawned with posix_spawn: Foundation's Process leaks on Linux, which the
+/// LeakSanitizer run would report.
 final class TLSTestServer: @unchecked Sendable {
     let port: Int
-    private let process: Process
+    private let pid: pid_t
+    private let output: Int32
 
     static func makeFolder() throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("transport-tls-\(UUID().uuidString)").path
@@ -625,42 +628,94 @@ final class TLSTestServer: @unchecked Sendable {
         return folder
     }
 
+    /// Starts /usr/bin/openssl with `arguments`, its stdout into the returned
+    /// descriptor (nil: to /dev/null), its stderr to /dev/null.
+    private static func spawn(_ arguments: [String], capturingOutput: Bool) throws -> (pid: pid_t, output: Int32?) {
+        var pipeEnds: [Int32] = [-1, -1]
+        if capturingOutput {
+            guard pipe(&pipeEnds) == 0 else { throw TransportFailure(kind: .other, message: "pipe failed", requestSent: false) }
+            for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if capturingOutput {
+            posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = (["/usr/bin/openssl"] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/usr/bin/openssl", &actions, nil, argv, environ)
+        if capturingOutput { close(pipeEnds[1]) }
+        guard spawned == 0 else {
+            if capturingOutput { close(pipeEnds[0]) }
+            throw TransportFailure(kind: .other, message: "cannot run openssl: \(spawned)", requestSent: false)
+        }
+        return (pid, capturingOutput ? pipeEnds[0] : nil)
+    }
+
+    /// The blocking calls below run on a thread of their own: blocking one of
+    /// the cooperative pool's threads (one per core) would stall other tests.
+    private static func offPool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    static func opensslOffPool(_ arguments: [String]) async throws {
+        try await offPool { try openssl(arguments) }
+    }
+
+    static func started(certificate: String, key: String, connections: Int) async throws -> TLSTestServer {
+        try await offPool { try TLSTestServer(certificate: certificate, key: key, connections: connections) }
+    }
+
     static func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TransportFailure(kind: .other, message: "openssl \(arguments[0]) failed", requestSent: false) }
+        let (pid, _) = try spawn(arguments, capturingOutput: false)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        guard status == 0 else { throw TransportFailure(kind: .other, message: "openssl \(arguments[0]) failed", requestSent: false) }
     }
 
     init(certificate: String, key: String, connections: Int) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["s_server", "-accept", "127.0.0.1:0", "-cert", certificate, "-key", key, "-www", "-naccept", String(connections)]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (pid, output) = try Self.spawn(
+            ["s_server", "-accept", "127.0.0.1:0", "-cert", certificate, "-key", key, "-www", "-naccept", String(connections)],
+            capturingOutput: true
+        )
+        self.pid = pid
+        self.output = output!
         // "ACCEPT 127.0.0.1:<port>" once it listens.
         var text = ""
-        while !text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().contains(where: { $0.hasPrefix("ACCEPT ") }) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var port: Int?
+        while port == nil {
+            let count = read(self.output, &buffer, buffer.count)
+            if count <= 0 { break }
+            text += String(decoding: buffer[..<count], as: UTF8.self)
+            port = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                .first { $0.hasPrefix("ACCEPT ") }
+                .flatMap { $0.split(separator: ":").last.flatMap { Int($0) } }
         }
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT ") }),
-              let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
-            process.terminate()
+        guard let port else {
+            kill(pid, SIGKILL)
+            waitpid(pid, nil, 0)
+            close(self.output)
             throw TransportFailure(kind: .other, message: "openssl s_server did not start: \(text)", requestSent: false)
         }
         self.port = port
     }
 
+    /// Kills the server; it is reaped on a thread of its own.
     func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        kill(pid, SIGKILL)
+        let pid = self.pid, output = self.output
+        Thread.detachNewThread {
+            while waitpid(pid, nil, 0) < 0, errno == EINTR {}
+            close(output)
+        }
     }
 }
