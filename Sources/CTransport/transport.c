@@ -571,6 +571,7 @@ ctransport_status ctransport_write(ctransport_connection *connection, const uint
         return status;
     }
     while (*written < count) {
+        if (is_cancelled(cancel_fd)) return CTRANSPORT_CANCELLED;
         ssize_t sent = send(connection->fd, data + *written, count - *written, MSG_NOSIGNAL);
         if (sent > 0) {
             *written += (size_t)sent;

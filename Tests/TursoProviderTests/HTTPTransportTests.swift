@@ -207,6 +207,28 @@ struct HTTPTransportTests {
         #expect(failure?.requestSent == true)
     }
 
+    @Test("A request whose task is already cancelled sends nothing")
+    func cancelledBeforeSending() async throws {
+        // The client connects (loopback connects at once) but must close
+        // without writing: the script then reads the end of the stream.
+        let done = Flag()
+        let server = try ScriptedServer([{ connection in
+            _ = connection.readRequest()
+            done.set()
+        }])
+        let transport = Self.transport()
+        let task = Task {
+            while !Task.isCancelled { await Task.yield() }
+            return try await transport.send(HTTPRequest(method: .post, url: "http://127.0.0.1:\(server.port)/c", headers: [], body: [1]))
+        }
+        task.cancel()
+        let failure = await Self.failure { try await task.value }
+        #expect(failure?.kind == .cancelled)
+        #expect(failure?.requestSent == false)
+        while !done.isSet { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(server.requests.isEmpty)
+    }
+
     @Test("A request past its timeout fails as a timeout")
     func timeout() async throws {
         let release = Flag()
