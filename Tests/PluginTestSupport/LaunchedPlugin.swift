@@ -16,6 +16,10 @@ public struct PluginLaunchOptions: Sendable {
     public var presentedIdentity: ClientIdentity?
     public var extraEnvironment: [String: String] = [:]
     public var binary: String?
+    /// Runs the plugin chrooted into this folder (with coreutils' `chroot`,
+    /// as root): `binary` is then its path inside the folder, and the client
+    /// finds the plugin's socket under the folder.
+    public var rootDirectory: String?
     /// Whether the launched plugin's harness removes `socketDirectory` when
     /// done with it (set for folders the harness made).
     public var removesSocketDirectory = false
@@ -59,7 +63,12 @@ public final class LaunchedPlugin: @unchecked Sendable {
     /// Starts the plugin, reads its handshake line (within `timeout`) and
     /// connects. Throws with the plugin's stderr when no line comes.
     public static func launch(_ options: PluginLaunchOptions, timeout: Duration = .seconds(10)) async throws -> LaunchedPlugin {
-        let process = try PluginProcess(binary: options.binary ?? PluginBinary.path(), environment: options.environment)
+        let binary = try options.binary ?? PluginBinary.path()
+        let process = if let root = options.rootDirectory {
+            try PluginProcess(binary: "/usr/sbin/chroot", environment: options.environment, arguments: [root, binary])
+        } else {
+            try PluginProcess(binary: binary, environment: options.environment)
+        }
         guard let line = await process.readHandshakeLine(timeout: timeout) else {
             let status = await process.kill()
             if options.removesSocketDirectory, let directory = options.socketDirectory { rmdir(directory) }
@@ -76,7 +85,7 @@ public final class LaunchedPlugin: @unchecked Sendable {
         serverCertificatePEM = try handshake.certificateDER().map { try CertificateSummary(der: $0).pem }
         let presented = options.presentedIdentity ?? options.clientIdentity
         let tls = serverCertificatePEM.flatMap { pem in presented.map { ClientTLS(serverCertificatePEM: pem, identity: $0) } }
-        client = PluginClient(socketPath: handshake.address, tls: tls)
+        client = PluginClient(socketPath: (options.rootDirectory ?? "") + handshake.address, tls: tls)
     }
 
     /// A plugin still running is killed; a socket it leaves behind and the

@@ -157,25 +157,4 @@ struct TursoClientErrorTests {
         #expect(error.kind == .invalidResponse)
         #expect(error.detail.contains("no \"tokens\" list"))
     }
-
-    @Test("A missing libcurl is reported with how to install it, and nothing is sent")
-    func libcurlMissing() async throws {
-        let emulator = try startedEmulator()
-        let client = client(of: emulator) { $0.libraryName = "libcurl-not-installed.so.4" }
-        let error = try #require(await apiError { _ = try await client.listTokens() })
-        #expect(error.kind == .libcurlUnavailable)
-        #expect(error.summary == "libcurl is not installed")
-        #expect(error.detail.contains("apt-get install libcurl4"))
-        #expect(error.detail.contains("libcurl-not-installed.so.4"))
-        #expect(emulator.requestLog().isEmpty)
-    }
-
-    @Test("A library without libcurl's functions is refused, naming the missing one")
-    func notLibcurl() async throws {
-        let emulator = try startedEmulator()
-        let client = client(of: emulator) { $0.libraryName = "libm.so.6" }
-        let error = try #require(await apiError { _ = try await client.listTokens() })
-        #expect(error.kind == .libcurlUnavailable)
-        #expect(error.detail.contains("has no function curl_"))
-    }
 }

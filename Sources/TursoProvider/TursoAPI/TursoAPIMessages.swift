@@ -157,7 +157,7 @@ extension TursoAPIError {
             "Nothing answered at \(baseURL): check base_url, the network, and the proxy variables (HTTPS_PROXY, NO_PROXY)."
         case .tls:
             "The TLS connection failed: check the system CA certificates (Debian: ca-certificates) and any "
-                + "TLS-intercepting proxy (CURL_CA_BUNDLE, SSL_CERT_FILE)."
+                + "TLS-intercepting proxy (SSL_CERT_FILE names the CA bundle to trust)."
         case .timeout:
             "Turso did not answer in time: check the network and proxies, then run Terraform again."
         case .connectionLost:

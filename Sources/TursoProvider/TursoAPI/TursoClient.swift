@@ -27,8 +27,6 @@ public final class TursoClient: Sendable {
         package var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
         /// For `Retry-After` dates.
         package var clock: any Clock = SystemClock()
-        /// Tests point it at a library that does not exist.
-        package var libraryName = CurlLibrary.defaultName
 
         public init() {}
     }
@@ -36,7 +34,7 @@ public final class TursoClient: Sendable {
     let baseURL: String
     let apiToken: String
     let options: Options
-    let transport: CurlTransport
+    let transport: HTTPTransport
     let listCache: TokenListCache
 
     /// - Parameters:
@@ -49,8 +47,8 @@ public final class TursoClient: Sendable {
         self.baseURL = base
         self.apiToken = apiToken
         self.options = options
-        self.transport = CurlTransport(settings: CurlTransport.Settings(
-            libraryName: options.libraryName, userAgent: userAgent,
+        self.transport = HTTPTransport(settings: HTTPTransport.Settings(
+            userAgent: userAgent,
             connectTimeout: options.connectTimeout, requestTimeout: options.requestTimeout
         ))
         self.listCache = TokenListCache(lifetime: options.listCacheLifetime)

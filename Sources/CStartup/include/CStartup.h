@@ -1,0 +1,9 @@
+#ifndef CSTARTUP_H
+#define CSTARTUP_H
+// What the provider's main does first, before the gRPC core starts.
+
+/// Readies the OpenSSL the gRPC core links, for a fast and host-independent
+/// start: see startup.c. Call once, first thing in main.
+void startup_prepare_openssl(void);
+
+#endif
