@@ -108,9 +108,10 @@ struct TimedTokenAcceptanceTests {
         #expect(second != first)
 
         try await waitForExpiry()
-        // With refresh, Read drops the expired token and the plan creates one.
+        // With refresh, Read keeps the expired token and the plan replaces it.
         let refreshed = try await workspace.plan()
         #expect(refreshed.exitCode == 2, "\(refreshed)")
+        #expect(refreshed.stdout.contains("must be replaced"), "\(refreshed)")
         try await workspace.apply()
         let third = try #require(try workspace.instance("turso_timed_token.short").string("token"))
         #expect(third != second)

@@ -118,12 +118,16 @@ struct TimedTokenResourceTests {
         #expect(response.diagnostics.isEmpty)
     }
 
-    @Test("Once expired, Read removes the token and Plan forces replacement")
+    @Test("Once expired, Read keeps the token and Plan forces replacement, after a refresh or without one")
     func expiryRotates() async throws {
         let created = try await create(config(ttl: "10m"))
         clock.advance(by: .minutes(10))
+        // Kept, so the plan replaces it (and its replace_triggered_by dependents).
         let readResponse = await read(created.newState, private: created.private)
-        #expect(readResponse.newState.isNull)
+        #expect(readResponse.newState == created.newState)
+        #expect(readResponse.private == created.private)
+        let refreshed = await plan(config(ttl: "10m"), prior: readResponse.newState, priorPrivate: readResponse.private)
+        #expect(refreshed.requiresReplace == ["expires_at"])
         // -refresh=false: the plan alone must rotate.
         let planned = await plan(config(ttl: "10m"), prior: created.newState, priorPrivate: created.private)
         #expect(planned.requiresReplace == ["expires_at"])
@@ -135,7 +139,7 @@ struct TimedTokenResourceTests {
         let created = try await create(config(ttl: "10m"))
         clock.advance(by: .seconds(599))
         #expect(await plan(config(ttl: "10m"), prior: created.newState).requiresReplace.isEmpty)
-        #expect(!(await read(created.newState, private: created.private)).newState.isNull)
+        #expect(await read(created.newState, private: created.private).newState == created.newState)
     }
 
     @Test("renew_before replaces the token that much earlier, and changes in place")

@@ -4,9 +4,12 @@ import TerraformPlugin
 /// replaced automatically once it expires (or once it is within
 /// `renew_before` of expiring).
 ///
-/// Expiry follows hashicorp/time's `time_rotating`: Read removes an expired
-/// token from state so the next plan creates a new one, and Plan itself also
-/// forces replacement, so `-refresh=false` still rotates.
+/// Expiry: Read keeps an expired (or due) token in state and Plan replaces
+/// it, with refresh and with `-refresh=false` alike. Not hashicorp/time's
+/// `time_rotating` way (Read removes it, the next plan creates a new one):
+/// a resource that vanishes is created, not replaced, so its
+/// `replace_triggered_by` dependents were left alone
+/// (hashicorp/terraform-provider-time#118).
 struct TimedTokenResource: ManagedResource {
     let context: ProviderContext
 
@@ -225,10 +228,7 @@ struct TimedTokenResource: ManagedResource {
         let reconciled = Self.sealed.reconcile(
             state, private: request.private, id: id, label: "turso_timed_token \(id)", vault: context.privateStateVault()
         )
-        if Self.isDue(reconciled.state, now: context.clock.now()) {
-            // Gone from state: the next plan creates a fresh token.
-            return ReadResourceResponse(newState: .null(Self.schema.impliedType), private: [], diagnostics: reconciled.diagnostics)
-        }
+        // A due token stays: Plan replaces it (see the type's comment).
         return ReadResourceResponse(newState: reconciled.state, private: reconciled.private, diagnostics: reconciled.diagnostics)
     }
 
