@@ -22,9 +22,18 @@ struct APITokenResource: ManagedResource {
 
     static let schema = Schema(block: SchemaBlock(
         attributes: [
-            .required("name", .string, """
+            .optionalComputed("name", .string, """
                 The token's name in Turso, unique among your tokens. Changing it replaces the token. \
-                Also the id to give `terraform import`.
+                Also the id to give `terraform import`. Set exactly one of `name` and `name_prefix`; \
+                with `name_prefix`, the name chosen at apply.
+                """),
+            .optional("name_prefix", .string, """
+                Instead of `name`: the token's name is this prefix followed by a unique suffix chosen \
+                at apply (shown in `name`), so a replacement can be created while the token it \
+                replaces still exists. With `lifecycle { create_before_destroy = true }` a rotation \
+                (`rotation_period`, `triggers`, a change of scope) creates the new token before it \
+                revokes the old one; with a fixed `name` it cannot, as Turso refuses a second token of \
+                the same name. Changing it replaces the token.
                 """),
             .optional("organization", .string, """
                 The slug of the organization the token is restricted to: it can act only on that \
@@ -83,6 +92,7 @@ struct APITokenResource: ManagedResource {
         if let name = config[attribute: "name"].stringValue, let problem = nameProblem(name) {
             diagnostics.append(APITokenDiagnostics.invalidName(name, problem: problem))
         }
+        diagnostics += validateNamePrefix(config)
         for attribute in ["organization", "group"] where config[attribute: attribute].stringValue == "" {
             diagnostics.append(APITokenDiagnostics.empty(attribute))
         }
@@ -140,6 +150,37 @@ struct APITokenResource: ManagedResource {
         return now >= createdAt.adding(period)
     }
 
+    /// `name_prefix`: set, it must be a usable start of a name, and exactly
+    /// one of `name` and `name_prefix` is set (unknown ones are checked later).
+    static func validateNamePrefix(_ config: CtyValue) -> [Diagnostic] {
+        let name = config[attribute: "name"]
+        let prefix = config[attribute: "name_prefix"]
+        var diagnostics: [Diagnostic] = []
+        if let text = prefix.stringValue, let problem = nameProblem(text) {
+            diagnostics.append(APITokenDiagnostics.invalidNamePrefix(text, problem: problem))
+        }
+        guard name.isKnown, prefix.isKnown else { return diagnostics }
+        if !name.isNull, !prefix.isNull { diagnostics.append(APITokenDiagnostics.nameAndPrefix) }
+        if name.isNull, prefix.isNull { diagnostics.append(APITokenDiagnostics.nameOrPrefixRequired) }
+        return diagnostics
+    }
+
+    /// With no `name` in the configuration, the planned name of a new token
+    /// is unknown: apply chooses it from `name_prefix`.
+    static func nameFromPrefix(_ config: CtyValue) -> [String: CtyValue] {
+        config[attribute: "name"].isNull ? ["name": .unknown(.string)] : [:]
+    }
+
+    /// `prefix` and 12 random lowercase hex digits (48 bits: two tokens of
+    /// one prefix colliding is as likely as a one in 10^14 draw). A
+    /// collision fails cleanly anyway: Turso refuses a duplicate name.
+    func uniqueName(prefix: String?) -> String? {
+        guard let prefix else { return nil }
+        let hex = Array("0123456789abcdef".utf8)
+        let suffix = context.random.bytes(6).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0F)]] }
+        return prefix + String(decoding: suffix, as: UTF8.self)
+    }
+
     // MARK: Plan
 
     func plan(_ request: PlanResourceChangeRequest) async -> PlanResourceChangeResponse {
@@ -156,7 +197,9 @@ struct APITokenResource: ManagedResource {
         let newToken: [String: CtyValue] = ["id": .unknown(.string), "token": .unknown(.string), "created_at": .unknown(.string)]
         if prior.isNull {
             // Created at apply, never here: Terraform may plan twice.
-            return PlanResourceChangeResponse(plannedState: proposed.setting(newToken), diagnostics: diagnostics + apiNeededAtApply())
+            return PlanResourceChangeResponse(
+                plannedState: proposed.setting(newToken).setting(Self.nameFromPrefix(request.config)), diagnostics: diagnostics + apiNeededAtApply()
+            )
         }
 
         var planned = proposed
@@ -178,6 +221,11 @@ struct APITokenResource: ManagedResource {
             }
         }
         if !planned[attribute: "triggers"].sameTriggers(as: prior[attribute: "triggers"]) { replace.append("triggers") }
+        // A new prefix needs a new name; dropping the prefix for the same
+        // name written out (or for another name, replaced above) does not.
+        if planned[attribute: "name_prefix"] != prior[attribute: "name_prefix"], !planned[attribute: "name_prefix"].isNull {
+            replace.append("name_prefix")
+        }
         // A period not known yet cannot be checked; apply then keeps the token.
         if replace.isEmpty, let period = Self.rotationPeriod(planned).period,
            Self.isRotationDue(prior, period: period, now: context.clock.now()) {
@@ -191,7 +239,8 @@ struct APITokenResource: ManagedResource {
             return PlanResourceChangeResponse(plannedState: planned, plannedPrivate: request.priorPrivate, diagnostics: diagnostics)
         }
         return PlanResourceChangeResponse(
-            plannedState: planned.setting(newToken), requiresReplace: replace, plannedPrivate: request.priorPrivate,
+            plannedState: planned.setting(newToken).setting(Self.nameFromPrefix(request.config)), requiresReplace: replace,
+            plannedPrivate: request.priorPrivate,
             diagnostics: diagnostics + apiNeededAtApply()
         )
     }
@@ -230,7 +279,9 @@ struct APITokenResource: ManagedResource {
         // Checked before creating: a token whose value cannot be sealed
         // should not exist.
         guard let vault = context.privateStateVault() else { return failed([ProviderDiagnostics.privateStateKeyUnavailableAtApply]) }
-        guard let name = planned[attribute: "name"].stringValue else { return failed([APITokenDiagnostics.unknownAtApply]) }
+        guard let name = planned[attribute: "name"].stringValue ?? uniqueName(prefix: planned[attribute: "name_prefix"].stringValue) else {
+            return failed([APITokenDiagnostics.unknownAtApply])
+        }
 
         let created: CreatedAPIToken
         do throws(TursoAPIError) {
@@ -240,9 +291,13 @@ struct APITokenResource: ManagedResource {
                 scopes: APITokenScopes.strings(planned[attribute: "scopes"])?.sorted()
             )
         } catch {
-            return failed([error.diagnostic(at: error.kind == .alreadyExists ? "name" : nil)])
+            let taken = error.kind == .alreadyExists
+            // A fixed name under create_before_destroy ends here: say what works.
+            let hint = taken && planned[attribute: "name_prefix"].isNull ? [APITokenDiagnostics.namePrefixHint] : []
+            return failed([error.diagnostic(at: taken ? "name" : nil)] + hint)
         }
         let newState = planned.setting([
+            "name": .string(name),
             "id": .string(created.id), "token": .string(created.token), "created_at": .string(RFC3339.format(context.clock.now())),
         ])
         do {
@@ -428,6 +483,26 @@ enum APITokenDiagnostics {
             at: "scopes"
         )
     }
+
+    static func invalidNamePrefix(_ prefix: String, problem: String) -> Diagnostic {
+        .error("Invalid name_prefix", "The prefix \"\(prefix)\" cannot start a token name: \(problem). Use letters, digits, '-' and '_'.", at: "name_prefix")
+    }
+
+    static let nameAndPrefix = Diagnostic.error(
+        "name and name_prefix conflict",
+        "Set either name (a fixed name) or name_prefix (a name chosen at apply, needed for create_before_destroy rotation), not both.",
+        at: "name_prefix"
+    )
+
+    static let namePrefixHint = Diagnostic.warning(
+        "Replacing a token with create_before_destroy needs name_prefix",
+        "If this token is being replaced under lifecycle { create_before_destroy = true }, its fixed name is still held by the token it replaces. Use name_prefix instead of name: each token then gets a unique name, and the new one is created before the old one is revoked."
+    )
+
+    static let nameOrPrefixRequired = Diagnostic.error(
+        "name or name_prefix required",
+        "Set name to the token's name in Turso, or name_prefix to have a unique name chosen at apply."
+    )
 
     static let unknownAtApply = Diagnostic.error(
         "API token name unknown at apply",
