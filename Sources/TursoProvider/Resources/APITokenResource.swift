@@ -63,8 +63,25 @@ struct APITokenResource: ManagedResource {
                 Arbitrary values that, when changed, replace the token. Use it to tie the token to \
                 something else, for example `{ environment = var.environment_id }`.
                 """),
+            .optional("seal_token", .bool, """
+                Keep the token out of state: when `true`, `token` is null and `sealed_token` holds \
+                the value sealed under the provider's private-state key, so the state file holds \
+                the token in no readable form. Defaults to `false`. Changing it replaces the token.
+                """),
             .computed("id", .string, """
                 Turso's id of the token.
+                """),
+            .computed("sealed_token", .string, """
+                With `seal_token = true`: the token sealed (XChaCha20-Poly1305) under the provider's \
+                `private_state_key` and bound to this resource, as `turso_api_token:<id>:<sealed>`. \
+                `terraform-provider-turso unseal` prints the token from it, given the key in \
+                `TURSO_PRIVATE_STATE_KEY`. Null otherwise.
+                """),
+            .computed("token_version", .number, """
+                A number that changes with every new token: when it was created, in Unix \
+                milliseconds (for an imported token, midnight UTC of the day Turso reports). Give it \
+                to a `*_wo_version` argument alongside a write-only copy of the token, so the copy is \
+                written again whenever the token is replaced.
                 """),
             .computed("token", .string, sensitive: true, """
                 The token's value, to use as a bearer token with the Turso Platform API. Turso shows it \
@@ -195,6 +212,7 @@ struct APITokenResource: ManagedResource {
             return PlanResourceChangeResponse(plannedState: proposed, plannedPrivate: request.priorPrivate, diagnostics: diagnostics)
         }
         let newToken: [String: CtyValue] = ["id": .unknown(.string), "token": .unknown(.string), "created_at": .unknown(.string)]
+            .merging(Self.sealedNewToken(request.config)) { $1 }
         if prior.isNull {
             // Created at apply, never here: Terraform may plan twice.
             return PlanResourceChangeResponse(
@@ -221,6 +239,7 @@ struct APITokenResource: ManagedResource {
             }
         }
         if !planned[attribute: "triggers"].sameTriggers(as: prior[attribute: "triggers"]) { replace.append("triggers") }
+        if Self.sealsToken(planned) != Self.sealsToken(prior) { replace.append("seal_token") }
         // A new prefix needs a new name; dropping the prefix for the same
         // name written out (or for another name, replaced above) does not.
         if planned[attribute: "name_prefix"] != prior[attribute: "name_prefix"], !planned[attribute: "name_prefix"].isNull {
@@ -296,12 +315,25 @@ struct APITokenResource: ManagedResource {
             let hint = taken && planned[attribute: "name_prefix"].isNull ? [APITokenDiagnostics.namePrefixHint] : []
             return failed([error.diagnostic(at: taken ? "name" : nil)] + hint)
         }
-        let newState = planned.setting([
+        var newState = planned.setting([
             "name": .string(name),
             "id": .string(created.id), "token": .string(created.token), "created_at": .string(RFC3339.format(context.clock.now())),
+            "sealed_token": .null(.string), "token_version": .number(CtyNumber(context.clock.nowMilliseconds())),
         ])
+        if Self.sealsToken(planned) {
+            // Only the sealed form goes to Terraform.
+            do {
+                let sealedToken = try SealedToken.seal(created.token, resourceType: typeName, id: created.id, vault: vault)
+                newState = newState.setting(["token": .null(.string), "sealed_token": .string(sealedToken)])
+            } catch {
+                // The token exists: keep it tracked (destroy revokes it), but not its value.
+                return ApplyResourceChangeResponse(
+                    newState: newState.setting("token", to: .null(.string)), diagnostics: [APITokenDiagnostics.sealTokenFailed(name: name, error)]
+                )
+            }
+        }
         do {
-            let sealed = try Self.sealed.seal(newState, id: created.id, with: vault)
+            let sealed = try Self.sealedAttributes(for: newState).seal(newState, id: created.id, with: vault)
             return ApplyResourceChangeResponse(newState: newState, private: sealed)
         } catch {
             // The token exists and its value is in state: keep both. The
@@ -331,6 +363,33 @@ struct APITokenResource: ManagedResource {
 
     /// The token's value and creation time, sealed in private state.
     static let sealed = SealedAttributes(resourceType: "turso_api_token", names: ["token", "created_at"])
+    /// With `seal_token`: the sealed form stands for the token (the value
+    /// itself is nowhere in the state file, private state included).
+    static let sealedOnly = SealedAttributes(resourceType: "turso_api_token", names: ["sealed_token", "created_at"])
+
+    static func sealedAttributes(for state: CtyValue) -> SealedAttributes { sealsToken(state) ? sealedOnly : sealed }
+
+    /// `seal_token`, null meaning false.
+    static func sealsToken(_ value: CtyValue) -> Bool { value[attribute: "seal_token"].boolValue ?? false }
+
+    /// The planned `token`, `sealed_token` and `token_version` of a token
+    /// created at apply: with `seal_token` the token is null already in the plan.
+    static func sealedNewToken(_ config: CtyValue) -> [String: CtyValue] {
+        let sealed = sealsToken(config)
+        return [
+            "token": sealed ? .null(.string) : .unknown(.string), "sealed_token": sealed ? .unknown(.string) : .null(.string),
+            "token_version": .unknown(.number),
+        ]
+    }
+
+    /// `token_version` for a state without one (imported, or written before
+    /// it existed): `created_at` in milliseconds.
+    static func withTokenVersion(_ state: CtyValue) -> CtyValue {
+        guard state[attribute: "token_version"].isNull, let createdAt = state[attribute: "created_at"].stringValue.flatMap(RFC3339.parse) else {
+            return state
+        }
+        return state.setting("token_version", to: .number(CtyNumber(createdAt.seconds * 1000)))
+    }
 
     // MARK: Read
 
@@ -340,7 +399,7 @@ struct APITokenResource: ManagedResource {
         let id = current[attribute: "id"].stringValue ?? ""
         let name = current[attribute: "name"].stringValue ?? ""
         let label = Self.label(name: name, id: id)
-        var reconciled = Self.sealed.reconcile(current, private: request.private, id: id, label: label, vault: context.privateStateVault())
+        var reconciled = Self.sealedAttributes(for: current).reconcile(current, private: request.private, id: id, label: label, vault: context.privateStateVault())
         func response() -> ReadResourceResponse {
             ReadResourceResponse(newState: reconciled.state, private: reconciled.private, diagnostics: reconciled.diagnostics)
         }
@@ -376,7 +435,7 @@ struct APITokenResource: ManagedResource {
                 diagnostics: reconciled.diagnostics + [APITokenDiagnostics.replacedOutsideTerraform(name: name, id: id, remoteID: remote.id)]
             )
         }
-        reconciled.state = Self.refreshed(reconciled.state, from: remote)
+        reconciled.state = Self.withTokenVersion(Self.refreshed(reconciled.state, from: remote))
         return response()
     }
 
@@ -431,14 +490,14 @@ struct APITokenResource: ManagedResource {
             return ImportResourceStateResponse(diagnostics: [error.diagnostic()])
         }
         guard let remote else { return ImportResourceStateResponse(diagnostics: [APITokenDiagnostics.importNotFound(name)]) }
-        let state = CtyValue.object(type: Self.schema.impliedType, [
+        let state = Self.withTokenVersion(CtyValue.object(type: Self.schema.impliedType, [
             "name": .string(remote.name),
             "id": .string(remote.id),
             "organization": remote.organization.map(CtyValue.string) ?? .null(.string),
             "group": remote.group.map(CtyValue.string) ?? .null(.string),
             "scopes": remote.scopes.map { .set(of: .string, $0.map(CtyValue.string)) } ?? .null(.set(.string)),
             "created_at": Self.createdAt(tursoDate: remote.createdAt),
-        ])
+        ]))
         return ImportResourceStateResponse(
             importedResources: [ImportedResource(typeName: typeName, state: state)],
             diagnostics: [APITokenDiagnostics.importedWithoutValue(name)]
@@ -513,6 +572,13 @@ enum APITokenDiagnostics {
         .warning(
             "API token \"\(name)\" was created but not sealed in private state",
             "The token exists and its value is in Terraform state; sealing a copy in private state failed (\(error)). The next refresh tries again."
+        )
+    }
+
+    static func sealTokenFailed(name: String, _ error: any Error) -> Diagnostic {
+        .error(
+            "API token \"\(name)\" was created but its value could not be sealed",
+            "The token exists in Turso and is in Terraform state, but sealing its value for sealed_token failed (\(error)), and with seal_token the value is never stored unsealed. Replace it (`terraform apply -replace=<address>`) to get a token with a sealed value."
         )
     }
 

@@ -1,0 +1,96 @@
+import TerraformPlugin
+
+/// The `sealed_token` attribute (`seal_token = true`): a token sealed under
+/// the provider's private-state key with the same envelope as private state
+/// (`SodiumVault`: XChaCha20-Poly1305, key id in the header), so the state
+/// file holds the token in no readable form.
+///
+/// Text form: `<resource type>:<resource id>:<envelope in base64url>`. The
+/// type and id are the binding, authenticated with the envelope: a sealed
+/// token opens only as what it says it is, and an edited type or id fails
+/// like an edited envelope. They are written out so that
+/// `terraform-provider-turso unseal` needs nothing but the text and the key.
+/// The binding differs from the resource's private state's, so neither
+/// can stand in for the other.
+enum SealedToken {
+    static let resourceTypes = ["turso_api_token", "turso_timed_token"]
+
+    static func binding(resourceType: String, id: String) -> PrivateStateBinding {
+        PrivateStateBinding(resourceType: resourceType + ".sealed_token", resourceID: id)
+    }
+
+    static func seal(
+        _ token: String, resourceType: String, id: String, vault: any PrivateStateVault
+    ) throws(PrivateStateSealError) -> String {
+        let envelope = try vault.seal(PrivateStateFields(["token": token]), for: binding(resourceType: resourceType, id: id))
+        return "\(resourceType):\(id):\(Base64URL.encode(envelope))"
+    }
+
+    struct OpenError: Error, Hashable, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    /// The token inside `text`, or why it cannot be had: the message names
+    /// the key id for a wrong key or a failed authentication.
+    static func open(_ text: String, vault: any PrivateStateVault) -> Result<String, OpenError> {
+        let malformed = OpenError(message: "This is not a sealed_token: expected <resource type>:<id>:<sealed value>, as turso_api_token and turso_timed_token write it.")
+        guard let first = text.firstIndex(of: ":"), let last = text.lastIndex(of: ":"), first < last else { return .failure(malformed) }
+        let resourceType = String(text[..<first])
+        let id = String(text[text.index(after: first)..<last])
+        guard resourceTypes.contains(resourceType), !id.isEmpty, let envelope = Base64URL.decode(text[text.index(after: last)...]) else {
+            return .failure(malformed)
+        }
+        switch vault.open(envelope, for: binding(resourceType: resourceType, id: id)) {
+        case .sealed(let fields, _):
+            guard let token = fields["token"] else { return .failure(malformed) }
+            return .success(token)
+        case .unreadable(let problem):
+            return .failure(OpenError(message: "The sealed_token of \(resourceType) \(id) cannot be opened. \(problem.message)"))
+        case .empty, .plain:
+            // Plain JSON opens without a key: never accepted as sealed.
+            return .failure(malformed)
+        }
+    }
+}
+
+/// Base64url (RFC 4648 §5) without padding: no `:` to clash with the
+/// separators, no `/` or `+` to escape anywhere.
+enum Base64URL {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let chunk = bytes[index..<min(index + 3, bytes.count)]
+            let value = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (16 - 8 * UInt32($1.offset)) }
+            for position in 0...chunk.count { output.append(alphabet[Int(value >> (18 - 6 * UInt32(position)) & 0x3F)]) }
+            index += 3
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Nil for characters outside the alphabet, padding, or a length no
+    /// encoding produces.
+    static func decode(_ text: Substring) -> [UInt8]? {
+        var values: [UInt32] = []
+        values.reserveCapacity(text.utf8.count)
+        for character in text.utf8 {
+            guard let value = alphabet.firstIndex(of: character) else { return nil }
+            values.append(UInt32(value))
+        }
+        guard values.count % 4 != 1 else { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(values.count * 3 / 4)
+        var index = 0
+        while index < values.count {
+            let chunk = values[index..<min(index + 4, values.count)]
+            let value = chunk.enumerated().reduce(UInt32(0)) { $0 | $1.element << (18 - 6 * UInt32($1.offset)) }
+            for position in 0..<(chunk.count - 1) { output.append(UInt8(truncatingIfNeeded: value >> (16 - 8 * UInt32(position)))) }
+            index += 4
+        }
+        return output
+    }
+}
