@@ -42,6 +42,15 @@ public struct CallResult: Sendable, CustomStringConvertible {
     }
 }
 
+/// What a server-streaming call came back with.
+public struct StreamingCallResult: Sendable, CustomStringConvertible {
+    public var status: StatusCode
+    public var message: String
+    public var responses: [[UInt8]]
+
+    public var description: String { "\(status) \"\(message)\" \(responses.count) messages" }
+}
+
 /// TLS settings for a client, as Terraform dials a plugin under AutoMTLS:
 /// trust only the server certificate from the handshake, present our own.
 public struct ClientTLS: Sendable {
@@ -151,6 +160,69 @@ public final class PluginClient: @unchecked Sendable {
             status: StatusCode(rawValue: Int32(slots.status.pointee.rawValue)),
             message: ByteBuffers.string(of: slots.details),
             response: slots.response.pointee.flatMap(ByteBuffers.bytes(of:))
+        )
+    }
+
+    /// A server-streaming call: sends `request` and half-closes, then reads
+    /// every message until the status (all within `timeout`).
+    public func streamingCall(_ method: String, request: [UInt8] = [], timeout: Duration = .seconds(10)) async -> StreamingCallResult {
+        await onOwnThread { self.blockingStreamingCall(method, request: request, timeout: timeout) }
+    }
+
+    public func blockingStreamingCall(_ method: String, request: [UInt8], timeout: Duration) -> StreamingCallResult {
+        let queue = grpc_completion_queue_create_for_pluck(nil)!
+        defer {
+            grpc_completion_queue_shutdown(queue)
+            _ = grpc_completion_queue_pluck(queue, nil, gpr_inf_future(GPR_CLOCK_MONOTONIC), nil)
+            grpc_completion_queue_destroy(queue)
+        }
+        let methodSlice = grpc_slice_from_copied_string(method)
+        let call = grpc_channel_create_call(
+            channel, nil, cgrpc_propagate_defaults(), queue, methodSlice, nil, GRPCDeadline.after(timeout), nil
+        )!
+        grpc_slice_unref(methodSlice)
+        defer { grpc_call_unref(call) }
+        let slots = ClientCallSlots()
+        defer { slots.release() }
+        let requestBuffer = ByteBuffers.make(request)
+        defer { grpc_byte_buffer_destroy(requestBuffer) }
+
+        func run(_ operations: [grpc_op]) -> Bool {
+            let error = operations.withUnsafeBufferPointer { grpc_call_start_batch(call, $0.baseAddress, $0.count, Self.batchTag, nil) }
+            guard error == GRPC_CALL_OK else { return false }
+            let event = grpc_completion_queue_pluck(queue, Self.batchTag, gpr_inf_future(GPR_CLOCK_MONOTONIC), nil)
+            return event.type == GRPC_OP_COMPLETE && event.success != 0
+        }
+        func operation(_ type: grpc_op_type, _ configure: (inout grpc_op) -> Void = { _ in }) -> grpc_op {
+            var operation = grpc_op()
+            operation.op = type
+            configure(&operation)
+            return operation
+        }
+        var messages: [[UInt8]] = []
+        let opened = run([
+            operation(GRPC_OP_SEND_INITIAL_METADATA),
+            operation(GRPC_OP_SEND_MESSAGE) { $0.data.send_message.send_message = requestBuffer },
+            operation(GRPC_OP_SEND_CLOSE_FROM_CLIENT),
+            operation(GRPC_OP_RECV_INITIAL_METADATA) { $0.data.recv_initial_metadata.recv_initial_metadata = slots.initialMetadata },
+        ])
+        if opened {
+            while run([operation(GRPC_OP_RECV_MESSAGE) { $0.data.recv_message.recv_message = slots.response }]),
+                  let buffer = slots.response.pointee {
+                slots.response.pointee = nil
+                messages.append(ByteBuffers.bytes(of: buffer) ?? [])
+                grpc_byte_buffer_destroy(buffer)
+            }
+        }
+        _ = run([operation(GRPC_OP_RECV_STATUS_ON_CLIENT) {
+            $0.data.recv_status_on_client.trailing_metadata = slots.trailingMetadata
+            $0.data.recv_status_on_client.status = slots.status
+            $0.data.recv_status_on_client.status_details = slots.details
+        }])
+        return StreamingCallResult(
+            status: StatusCode(rawValue: Int32(slots.status.pointee.rawValue)),
+            message: ByteBuffers.string(of: slots.details),
+            responses: messages
         )
     }
 

@@ -7,6 +7,41 @@ import Testing
 /// other, to see the server run them side by side and stop them on shutdown.
 private struct TimingHandler: RPCHandler {
     let arrivals = LockedBox(0)
+    /// Calls of `/test.Timing/AwaitCancel` that saw their task cancelled.
+    let cancellations = LockedBox(0)
+
+    static let streamingMethods: Set<String> = ["/test.Timing/Count", "/test.Timing/StreamFail", "/test.Timing/AwaitCancelStream"]
+
+    func handleServerStream(method: String, request: [UInt8]) async -> RPCStreamResult {
+        switch method {
+        case "/test.Timing/Count":
+            // The request is "COUNT" or "COUNT SIZE": COUNT messages, the
+            // i-th being "i" padded with "." to SIZE bytes.
+            let words = String(decoding: request, as: UTF8.self).split(separator: " ").compactMap { Int($0) }
+            let count = words.first ?? 0, size = words.count > 1 ? words[1] : 0
+            return .messages((0..<count).map { index in
+                let text = Array(String(index).utf8)
+                return text + [UInt8](repeating: UInt8(ascii: "."), count: max(0, size - text.count))
+            })
+        case "/test.Timing/StreamFail":
+            return .failure(.failedPrecondition, "no stream today")
+        case "/test.Timing/AwaitCancelStream":
+            return await awaitCancel() ? .failure(.cancelled, "cancelled") : .messages([])
+        default:
+            return .failure(.unimplemented, "no stream \(method)")
+        }
+    }
+
+    /// Waits (up to 5 minutes) for the task to be cancelled; true if it was.
+    private func awaitCancel() async -> Bool {
+        do {
+            try await Task.sleep(for: .seconds(300))
+            return false
+        } catch {
+            cancellations.mutate { $0 += 1 }
+            return true
+        }
+    }
 
     func handle(method: String, request: [UInt8]) async -> RPCResult {
         switch method {
@@ -21,6 +56,8 @@ private struct TimingHandler: RPCHandler {
             } catch {
                 return .failure(.cancelled, "cancelled while sleeping")
             }
+        case "/test.Timing/AwaitCancel":
+            return await awaitCancel() ? .failure(.cancelled, "cancelled") : .success([])
         case "/test.Timing/Gather":
             // Answers only once the number of calls in the request have all
             // arrived: calls served one after another would never get there.
@@ -46,10 +83,12 @@ struct ServerConcurrencyTests {
     private struct Running {
         let server: InProcessPluginServer
         let client: PluginClient
+        let handler = TimingHandler()
 
         init(maxMessageBytes: Int = 256 << 20) throws {
             var configuration = PluginServerConfiguration()
             configuration.handlerServices = ["test.Timing"]
+            configuration.serverStreamingMethods = TimingHandler.streamingMethods
             configuration.maxMessageBytes = maxMessageBytes
             // Shutdown cancels handler tasks at once; the grace period only
             // bounds how long the server then waits for them to answer. The
@@ -59,7 +98,7 @@ struct ServerConcurrencyTests {
             // seen to run out).
             configuration.shutdownGracePeriod = .seconds(20)
             let identity = try ClientIdentity.generate(curve: .p521)
-            server = try InProcessPluginServer(handler: TimingHandler(), configuration: configuration, clientIdentity: identity)
+            server = try InProcessPluginServer(handler: handler, configuration: configuration, clientIdentity: identity)
             client = server.makeClient(presenting: identity)
         }
 
@@ -172,6 +211,76 @@ struct ServerConcurrencyTests {
             return await group.reduce(into: []) { $0 += $1 }
         }
         #expect(failures.isEmpty, "\(failures.prefix(5))")
+        #expect(await running.shutdown() == .drained)
+    }
+
+    /// Waits (up to 30 s, for a loaded machine) until `condition` holds.
+    private static func eventually(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<3000 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
+    }
+
+    @Test("A server-streaming call gets every message in order, then OK", arguments: [0, 1, 3, 1000])
+    func serverStreaming(count: Int) async throws {
+        let running = try Running()
+        let result = await running.client.streamingCall("/test.Timing/Count", request: Array(String(count).utf8), timeout: .seconds(60))
+        #expect(result.status == .ok, "\(result)")
+        #expect(result.responses == (0..<count).map { Array(String($0).utf8) })
+        #expect(await running.shutdown() == .drained)
+    }
+
+    @Test("Large streamed messages go out whole, one after another")
+    func serverStreamingLarge() async throws {
+        let running = try Running()
+        let result = await running.client.streamingCall("/test.Timing/Count", request: Array("3 \(6 << 20)".utf8), timeout: .seconds(60))
+        #expect(result.status == .ok, "\(result)")
+        #expect(result.responses.map(\.count) == [6 << 20, 6 << 20, 6 << 20])
+        #expect(result.responses.map { Array($0.prefix(2)) } == [Array("0.".utf8), Array("1.".utf8), Array("2.".utf8)])
+        #expect(await running.shutdown() == .drained)
+    }
+
+    @Test("A server-streaming call can fail with a status and no message; unlisted methods stay unary")
+    func serverStreamingFailure() async throws {
+        let running = try Running()
+        let failed = await running.client.streamingCall("/test.Timing/StreamFail")
+        #expect(failed.status == .failedPrecondition, "\(failed)")
+        #expect(failed.message == "no stream today")
+        #expect(failed.responses.isEmpty)
+        // Echo is not a streaming method: the unary handler answers it.
+        let echo = await running.client.streamingCall("/test.Timing/Echo", request: [4, 2])
+        #expect(echo.status == .ok && echo.responses == [[4, 2]], "\(echo)")
+        #expect(await running.shutdown() == .drained)
+    }
+
+    // The evidence is the handler's own record of its cancellation, waited
+    // for as a rendezvous; the task would otherwise sleep for 5 minutes.
+    @Test("A client deadline that passes cancels the handler's task, unary and streaming")
+    func deadlineCancelsHandler() async throws {
+        let running = try Running()
+        let unary = await running.client.call("/test.Timing/AwaitCancel", timeout: .milliseconds(300))
+        #expect(unary.status == .deadlineExceeded, "\(unary)")
+        #expect(await Self.eventually { running.handler.cancellations.value == 1 })
+        let stream = await running.client.streamingCall("/test.Timing/AwaitCancelStream", timeout: .milliseconds(300))
+        #expect(stream.status == .deadlineExceeded, "\(stream)")
+        #expect(await Self.eventually { running.handler.cancellations.value == 2 })
+        // The server goes on serving, and nothing is left in a handler.
+        #expect(await running.client.call("/test.Timing/Echo", request: [5]).response == [5])
+        #expect(await running.shutdown() == .drained)
+    }
+
+    @Test("Cancelling calls in flight cancels their handlers' tasks")
+    func clientCancelCancelsHandler() async throws {
+        let running = try Running()
+        // Many calls at once, each given up by its client.
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<20 {
+                group.addTask { _ = await running.client.call("/test.Timing/AwaitCancel", timeout: .milliseconds(500)) }
+            }
+        }
+        #expect(await Self.eventually { running.handler.cancellations.value == 20 }, "\(running.handler.cancellations.value) of 20")
         #expect(await running.shutdown() == .drained)
     }
 }

@@ -111,6 +111,11 @@ struct ServerHandshakeTests {
         #expect(CallRoute(method: "/plugin.GRPCStdio/StreamStdio", handlerServices: services) == .unimplemented)
         #expect(CallRoute(method: "/plugin.GRPCBroker/StartStream", handlerServices: services) == .unimplemented)
         #expect(CallRoute(method: "/tfplugin6.Provider/GetProviderSchema", handlerServices: []) == .unimplemented)
+        let streaming = PluginServerConfiguration().serverStreamingMethods
+        #expect(CallRoute(method: "/tfplugin6.Provider/ListResource", handlerServices: services, serverStreamingMethods: streaming) == .serverStreaming)
+        #expect(CallRoute(method: "/tfplugin6.Provider/InvokeAction", handlerServices: services, serverStreamingMethods: streaming) == .serverStreaming)
+        #expect(CallRoute(method: "/tfplugin6.Provider/ReadResource", handlerServices: services, serverStreamingMethods: streaming) == .handler)
+        #expect(CallRoute(method: "/tfplugin6.Provider/ListResource", handlerServices: [], serverStreamingMethods: streaming) == .unimplemented)
     }
 
     @Test("Health Check serves the plugin as a whole and as \"plugin\", nothing else")

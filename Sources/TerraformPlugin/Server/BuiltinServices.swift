@@ -8,6 +8,9 @@ package enum CallRoute: Equatable {
     case healthCheck
     /// A unary call for the handler.
     case handler
+    /// A server-streaming call for the handler (one request message, any
+    /// number of answers).
+    case serverStreaming
     /// Anything else, including go-plugin's streaming `GRPCStdio/StreamStdio`
     /// and `GRPCBroker/StartStream`, which Terraform tolerates missing:
     /// UNIMPLEMENTED at once, without waiting for a request that a streaming
@@ -17,7 +20,7 @@ package enum CallRoute: Equatable {
     package static let shutdownMethod = "/plugin.GRPCController/Shutdown"
     package static let healthCheckMethod = "/grpc.health.v1.Health/Check"
 
-    package init(method: String, handlerServices: [String]) {
+    package init(method: String, handlerServices: [String], serverStreamingMethods: Set<String> = []) {
         switch method {
         case Self.shutdownMethod: self = .shutdown
         case Self.healthCheckMethod: self = .healthCheck
@@ -25,7 +28,7 @@ package enum CallRoute: Equatable {
             let handled = handlerServices.contains { service in
                 method.hasPrefix("/" + service + "/") && method.utf8.count > service.utf8.count + 2
             }
-            self = handled ? .handler : .unimplemented
+            self = !handled ? .unimplemented : serverStreamingMethods.contains(method) ? .serverStreaming : .handler
         }
     }
 }

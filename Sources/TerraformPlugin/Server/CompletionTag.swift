@@ -8,11 +8,19 @@ struct CompletionTag: Equatable {
         case requested
         /// The request message arrived (or the call ended first).
         case received
-        /// The response and status went out and the call is closed.
+        /// One message of a server-streaming answer went out (or could not).
+        case sent
+        /// The status went out: nothing more will be sent on the call.
         case finished
+        /// The call is over for the client (`RECV_CLOSE_ON_SERVER`): after our
+        /// status, or earlier when the client cancelled, its deadline passed
+        /// or the connection went away.
+        case closed
         /// `grpc_server_shutdown_and_notify` completed.
         case serverShutdown
     }
+
+    private static let stepBits = 3
 
     static let serverShutdown = CompletionTag(callID: 0, step: .serverShutdown)
 
@@ -26,12 +34,13 @@ struct CompletionTag: Equatable {
 
     init(_ pointer: UnsafeMutableRawPointer?) {
         let bits = UInt(bitPattern: pointer)
-        callID = UInt64(bits >> 2)
-        step = Step(rawValue: bits & 3)!
+        callID = UInt64(bits >> Self.stepBits)
+        // Only tags made by `pointer` come back from gRPC.
+        step = Step(rawValue: bits & (1 << Self.stepBits - 1))!
     }
 
     /// Never null: call ids start at 1, and the shutdown tag has step bits.
     var pointer: UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer(bitPattern: UInt(callID) << 2 | step.rawValue)!
+        UnsafeMutableRawPointer(bitPattern: UInt(callID) << Self.stepBits | step.rawValue)!
     }
 }

@@ -9,6 +9,7 @@ package final class PluginGRPCServer {
     package struct Options: Sendable {
         package var socketPath: String
         package var handlerServices: [String]
+        package var serverStreamingMethods: Set<String>
         package var maxMessageBytes: Int
         package var shutdownGracePeriod: Duration
         /// How many `grpc_server_request_call`s are kept waiting; each is
@@ -19,6 +20,7 @@ package final class PluginGRPCServer {
         package init(socketPath: String, configuration: PluginServerConfiguration = .init()) {
             self.socketPath = socketPath
             handlerServices = configuration.handlerServices
+            serverStreamingMethods = configuration.serverStreamingMethods
             maxMessageBytes = configuration.maxMessageBytes
             shutdownGracePeriod = configuration.shutdownGracePeriod
         }
@@ -52,10 +54,7 @@ package final class PluginGRPCServer {
     package init(handler: any RPCHandler, options: Options, credentials: borrowing ServerCredentials) throws(PluginServerError) {
         self.handler = handler
         self.options = options
-        var arguments = ChannelArguments()
-        let limit = Int32(clamping: options.maxMessageBytes)
-        arguments.integers = [(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, limit), (GRPC_ARG_MAX_SEND_MESSAGE_LENGTH, limit)]
-        let server = arguments.withUnsafeArguments { grpc_server_create($0, nil)! }
+        let server = Self.channelArguments(options).withUnsafeArguments { grpc_server_create($0, nil)! }
         let queue = grpc_completion_queue_create_for_next(nil)!
         grpc_server_register_completion_queue(server, queue, nil)
         guard grpc_server_add_http2_port(server, "unix:" + options.socketPath, credentials.raw) != 0 else {
@@ -66,6 +65,34 @@ package final class PluginGRPCServer {
         self.server = server
         self.queue = queue
         for _ in 0..<max(1, options.pendingCallRequests) { requestCall() }
+    }
+
+    /// What the gRPC core is told, mostly to bound what a client can make it
+    /// hold (Debian 12's gRPC 1.51; a hostile or broken host is the threat,
+    /// since it needs the client certificate).
+    static func channelArguments(_ options: Options) -> ChannelArguments {
+        var arguments = ChannelArguments()
+        let limit = Int32(clamping: options.maxMessageBytes)
+        arguments.integers = [
+            (GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, limit),
+            (GRPC_ARG_MAX_SEND_MESSAGE_LENGTH, limit),
+            // gRPC 1.51 inflates a compressed message in full before it
+            // checks the size limit (4 GiB of zeros was inflated). With
+            // per-message decompression off, a compressed message reaches
+            // us still compressed and is refused unread (`ReceivedRequest`);
+            // the enabled set (identity only) makes gRPC refuse gzip and
+            // deflate calls itself and never offer them.
+            (GRPC_ARG_ENABLE_PER_MESSAGE_DECOMPRESSION, 0),
+            (GRPC_ARG_ENABLE_PER_MESSAGE_COMPRESSION, 0),
+            (GRPC_COMPRESSION_CHANNEL_ENABLED_ALGORITHMS_BITSET, 1),
+            // Streams open at once on one connection. Terraform runs at most
+            // `-parallelism` (10 by default) calls at a time; more wait in
+            // the client's queue instead of piling up here.
+            (GRPC_ARG_MAX_CONCURRENT_STREAMS, 256),
+            // Request headers: Terraform sends a few hundred bytes.
+            (GRPC_ARG_MAX_METADATA_SIZE, 16 << 10),
+        ]
+        return arguments
     }
 
     /// Serves on the calling thread until `plugin.GRPCController/Shutdown`
@@ -115,12 +142,21 @@ package final class PluginGRPCServer {
             start(call)
         case .received:
             respond(to: call, request: call.takeRequest())
+        case .sent:
+            call.continueStreaming(previousSent: success)
         case .finished:
-            if PluginLog.isEnabled(.trace) {
-                PluginLog.trace("plugin server: call closed", ["method": call.method, "cancelled": String(call.wasCancelled)])
-            }
-            retire(call)
+            call.statusSent = true
             if shutdownCallIDs.remove(tag.callID) != nil { beginShutdown() }
+            if call.isOver { retire(call) }
+        case .closed:
+            call.closeReceived = true
+            if call.wasCancelled, let task = handlerTasks[call.id] {
+                // The client cancelled, its deadline passed or it went away:
+                // nobody will read the answer, so the work stops.
+                PluginLog.debug("plugin server: call cancelled by the client", ["method": call.method])
+                task.cancel()
+            }
+            if call.isOver { retire(call) }
         case .serverShutdown:
             preconditionFailure("server shutdown tag with a call id")
         }
@@ -133,25 +169,38 @@ package final class PluginGRPCServer {
         call.request(from: server, queue: queue)
     }
 
+    private func route(of call: ServerCall) -> CallRoute {
+        CallRoute(method: call.method, handlerServices: options.handlerServices, serverStreamingMethods: options.serverStreamingMethods)
+    }
+
     private func start(_ call: ServerCall) {
-        let method = call.method
-        PluginLog.trace("plugin server: call", ["method": method])
-        switch CallRoute(method: method, handlerServices: options.handlerServices) {
-        case .shutdown, .healthCheck, .handler:
+        PluginLog.trace("plugin server: call", ["method": call.method])
+        call.watchForClose()
+        switch route(of: call) {
+        case .shutdown, .healthCheck, .handler, .serverStreaming:
             call.receiveRequest()
         case .unimplemented:
-            call.finish(.failure(.unimplemented, "unknown method \(method)"))
+            call.finish(.failure(.unimplemented, "unknown method \(call.method)"))
         }
     }
 
-    private func respond(to call: ServerCall, request: [UInt8]?) {
-        guard let request else {
+    private func respond(to call: ServerCall, request received: ReceivedRequest) {
+        let request: [UInt8]
+        switch received {
+        case .message(let bytes): request = bytes
+        case .missing:
             // The client went away or half-closed without a message; the
             // call still has to be closed to be released.
             return call.finish(.failure(.cancelled, "no request message"))
+        case .compressed:
+            return call.finish(.failure(.unimplemented, "compressed messages are not accepted"))
         }
         let method = call.method
-        switch CallRoute(method: method, handlerServices: options.handlerServices) {
+        let route = route(of: call)
+        if route == .handler || route == .serverStreaming, let refusal = RequestFieldBudget.refusal(for: request) {
+            return call.finish(.failure(.resourceExhausted, refusal))
+        }
+        switch route {
         case .shutdown:
             shutdownCallIDs.insert(call.id)
             call.finish(.success([]))
@@ -159,19 +208,32 @@ package final class PluginGRPCServer {
             call.finish(HealthCheck.answer(request))
         case .handler:
             let handler = handler
-            let task = Task.detached {
+            track(call, Task.detached {
                 let result = await handler.handle(method: method, request: request)
                 call.finish(result)
-            }
-            // A request that arrived as shutdown began: nobody waits for it.
-            if isShuttingDown { task.cancel() }
-            handlerTasks[call.id] = task
+            })
+        case .serverStreaming:
+            let handler = handler
+            track(call, Task.detached {
+                let result = await handler.handleServerStream(method: method, request: request)
+                call.finishStreaming(result)
+            })
         case .unimplemented:
             preconditionFailure("unimplemented methods are answered before reading")
         }
     }
 
+    private func track(_ call: ServerCall, _ task: Task<Void, Never>) {
+        // A request that arrived as shutdown began, or whose client has
+        // already gone: nobody waits for it.
+        if isShuttingDown || call.closeReceived { task.cancel() }
+        handlerTasks[call.id] = task
+    }
+
     private func retire(_ call: ServerCall) {
+        if PluginLog.isEnabled(.trace) {
+            PluginLog.trace("plugin server: call closed", ["method": call.method, "cancelled": String(call.wasCancelled)])
+        }
         calls[call.id] = nil
         handlerTasks[call.id] = nil
         call.destroy()

@@ -16,6 +16,16 @@ public struct PluginServerConfiguration: Sendable {
     /// left waiting.
     public var handlerServices: [String] = ["tfplugin6.Provider"]
 
+    /// Methods of `handlerServices` (full paths) that answer with a stream
+    /// of messages: the request is read as for a unary call, and the answer
+    /// comes from `RPCHandler.handleServerStream`. tfplugin6's
+    /// `returns (stream ...)` methods.
+    public var serverStreamingMethods: Set<String> = [
+        "/tfplugin6.Provider/ListResource",
+        "/tfplugin6.Provider/InvokeAction",
+        "/tfplugin6.Provider/ReadStateBytes",
+    ]
+
     /// Largest message received or sent; terraform-plugin-go's limit. gRPC's
     /// 4 MiB default has broken real providers with large states.
     public var maxMessageBytes = 256 << 20
