@@ -171,6 +171,32 @@ struct APITokenSealTokenTests {
         #expect(!sealing.plannedState[attribute: "sealed_token"].isKnown)
     }
 
+    @Test("After a key switch with the old key as previous, Read re-seals sealed_token with the new key")
+    func resealsAfterKeySwitch() async throws {
+        let created = try await driver.create(config(seal: true))
+        let oldText = try #require(created.newState[attribute: "sealed_token"].stringValue)
+        let token = try SealedToken.open(oldText, vault: vault).get()
+        let newKey = "the-next-private-state-key-0123456789abcdef"
+        let switched = try await ConfiguredProvider(emulator: harness.emulator, privateStateKey: newKey, previousKeys: [ConfiguredProvider.privateStateKey])
+        let read = await APITokenDriver(resource: switched.resource).read(created.newState, private: created.private)
+        #expect(read.diagnostics.isEmpty, "\(read.diagnostics)")
+        let newText = try #require(read.newState[attribute: "sealed_token"].stringValue)
+        #expect(newText != oldText)
+        // The new key alone opens both the sealed_token and the private state.
+        let newOnly = SodiumVault(current: SealingKey(secret: newKey))
+        #expect(try SealedToken.open(newText, vault: newOnly).get() == token)
+        let id = try #require(read.newState[attribute: "id"].stringValue)
+        guard case .sealed(let fields, false) = newOnly.open(read.private, for: APITokenResource.sealedOnly.binding(id: id)) else {
+            Issue.record("private state is not re-sealed with the new key")
+            return
+        }
+        #expect(fields["sealed_token"] == newText)
+        // Everything else is unchanged, and a second read changes nothing.
+        #expect(read.newState.setting("sealed_token", to: .string(oldText)) == created.newState)
+        let again = await APITokenDriver(resource: switched.resource).read(read.newState, private: read.private)
+        #expect(again.newState == read.newState && again.private == read.private)
+    }
+
     @Test("token_version changes with every new token")
     func tokenVersion() async throws {
         let first = try await driver.create(config(seal: true, triggers: ["r": "1"]))

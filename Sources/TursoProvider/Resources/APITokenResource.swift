@@ -399,7 +399,11 @@ struct APITokenResource: ManagedResource {
         let id = current[attribute: "id"].stringValue ?? ""
         let name = current[attribute: "name"].stringValue ?? ""
         let label = Self.label(name: name, id: id)
-        var reconciled = Self.sealedAttributes(for: current).reconcile(current, private: request.private, id: id, label: label, vault: context.privateStateVault())
+        let attributes = Self.sealedAttributes(for: current)
+        var reconciled = attributes.resealingSealedToken(
+            attributes.reconcile(current, private: request.private, id: id, label: label, vault: context.privateStateVault()),
+            id: id, vault: context.privateStateVault()
+        )
         func response() -> ReadResourceResponse {
             ReadResourceResponse(newState: reconciled.state, private: reconciled.private, diagnostics: reconciled.diagnostics)
         }

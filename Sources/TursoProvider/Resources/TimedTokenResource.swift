@@ -266,9 +266,10 @@ struct TimedTokenResource: ManagedResource {
         if state.isNull { return ReadResourceResponse(newState: state, private: request.private) }
         let id = state[attribute: "id"].stringValue ?? ""
         // Private state holds the authoritative copy of the secret.
-        let reconciled = Self.sealedAttributes(for: state).reconcile(
+        let attributes = Self.sealedAttributes(for: state)
+        let reconciled = attributes.resealingSealedToken(attributes.reconcile(
             state, private: request.private, id: id, label: "turso_timed_token \(id)", vault: context.privateStateVault()
-        )
+        ), id: id, vault: context.privateStateVault())
         // A due token stays: Plan replaces it (see the type's comment).
         return ReadResourceResponse(
             newState: Self.withTokenVersion(reconciled.state), private: reconciled.private, diagnostics: reconciled.diagnostics

@@ -34,6 +34,27 @@ enum SealedToken {
     /// The token inside `text`, or why it cannot be had: the message names
     /// the key id for a wrong key or a failed authentication.
     static func open(_ text: String, vault: any PrivateStateVault) -> Result<String, OpenError> {
+        openDetailed(text, vault: vault).map(\.token)
+    }
+
+    struct Opened {
+        var token: String
+        var resourceType: String
+        var id: String
+        /// Sealed with a previous key (or an older envelope format).
+        var needsReseal: Bool
+    }
+
+    /// Read's part: `text` sealed with the current key when it opened only
+    /// with a previous one, so the previous key can be retired; nil when
+    /// nothing needs doing (or nothing can be done: Read leaves a text it
+    /// cannot open as it is, and `unseal` explains why).
+    static func resealed(_ text: String, vault: any PrivateStateVault) -> String? {
+        guard case .success(let opened) = openDetailed(text, vault: vault), opened.needsReseal else { return nil }
+        return try? seal(opened.token, resourceType: opened.resourceType, id: opened.id, vault: vault)
+    }
+
+    static func openDetailed(_ text: String, vault: any PrivateStateVault) -> Result<Opened, OpenError> {
         let malformed = OpenError(message: "This is not a sealed_token: expected <resource type>:<id>:<sealed value>, as turso_api_token and turso_timed_token write it.")
         guard let first = text.firstIndex(of: ":"), let last = text.lastIndex(of: ":"), first < last else { return .failure(malformed) }
         let resourceType = String(text[..<first])
@@ -42,9 +63,9 @@ enum SealedToken {
             return .failure(malformed)
         }
         switch vault.open(envelope, for: binding(resourceType: resourceType, id: id)) {
-        case .sealed(let fields, _):
+        case .sealed(let fields, let needsReseal):
             guard let token = fields["token"] else { return .failure(malformed) }
-            return .success(token)
+            return .success(Opened(token: token, resourceType: resourceType, id: id, needsReseal: needsReseal))
         case .unreadable(let problem):
             return .failure(OpenError(message: "The sealed_token of \(resourceType) \(id) cannot be opened. \(problem.message)"))
         case .empty, .plain:
