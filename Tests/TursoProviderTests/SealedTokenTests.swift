@@ -62,6 +62,9 @@ struct SealedTokenTests {
         for junk in ["", "junk", "turso_api_token::\(envelope)", "other_type:tok-1:\(envelope)", "turso_api_token:tok-1:!!!", "turso_api_token:tok-1:A"] {
             #expect(failure(junk)?.contains("not a sealed_token") == true, "\(junk)")
         }
+        // Decodes, but is no envelope: three zero bytes, then the first 20 bytes of a real one.
+        #expect(failure("turso_api_token:tok-1:AAAA")?.contains("truncated or not an envelope") == true)
+        #expect(failure("turso_api_token:tok-1:\(envelope.prefix(27))")?.contains("truncated or not an envelope") == true)
         #expect(!(wrong + tampered).contains("secret-value-1"))
     }
 

@@ -67,7 +67,16 @@ enum SealedToken {
             guard let token = fields["token"] else { return .failure(malformed) }
             return .success(Opened(token: token, resourceType: resourceType, id: id, needsReseal: needsReseal))
         case .unreadable(let problem):
-            return .failure(OpenError(message: "The sealed_token of \(resourceType) \(id) cannot be opened. \(problem.message)"))
+            // Worded for a sealed_token (the vault's wording speaks of private state).
+            let reason = switch problem.kind {
+            case .unknownKey: problem.message
+            case .authenticationFailed(let keyID):
+                "It (key id \(keyID)) failed authentication: it was altered or damaged, or it belongs to another resource."
+            case .unsupportedVersion(let version) where version > 1:
+                "It uses envelope format \(version), which this provider version does not know; it was probably written by a newer provider."
+            case .unsupportedVersion, .malformed: "It is truncated or not an envelope this provider writes."
+            }
+            return .failure(OpenError(message: "The sealed_token of \(resourceType) \(id) cannot be opened. \(reason)"))
         case .empty, .plain:
             // Plain JSON opens without a key: never accepted as sealed.
             return .failure(malformed)
