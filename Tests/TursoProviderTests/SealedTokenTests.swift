@@ -200,6 +200,25 @@ struct APITokenSealTokenTests {
         #expect(again.newState == read.newState && again.private == read.private)
     }
 
+    @Test("seal_token unknown at plan: token and sealed_token both unknown, and an existing token is replaced")
+    func unknownSealToken() async throws {
+        let unknown = config(seal: nil).setting("seal_token", to: .unknown(.bool))
+        let planned = await driver.plan(unknown)
+        #expect(planned.diagnostics.isEmpty)
+        #expect(!planned.plannedState[attribute: "token"].isKnown && !planned.plannedState[attribute: "sealed_token"].isKnown)
+        // Known at apply, where Terraform plans again with the final
+        // configuration: the value goes where seal_token says.
+        let final = await driver.plan(config(seal: true))
+        #expect(final.plannedState[attribute: "token"] == .null(.string))
+        let applied = await driver.apply(final, config: config(seal: true))
+        #expect(applied.diagnostics.isEmpty, "\(applied.diagnostics)")
+        #expect(applied.newState[attribute: "token"] == .null(.string))
+        #expect(applied.newState[attribute: "sealed_token"].stringValue != nil)
+        // An existing token cannot promise either form: replaced.
+        let later = await driver.plan(unknown, prior: applied.newState, priorPrivate: applied.private)
+        #expect(later.requiresReplace == ["seal_token"])
+    }
+
     @Test("token_version changes with every new token")
     func tokenVersion() async throws {
         let first = try await driver.create(config(seal: true, triggers: ["r": "1"]))

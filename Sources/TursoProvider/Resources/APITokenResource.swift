@@ -239,7 +239,10 @@ struct APITokenResource: ManagedResource {
             }
         }
         if !planned[attribute: "triggers"].sameTriggers(as: prior[attribute: "triggers"]) { replace.append("triggers") }
-        if Self.sealsToken(planned) != Self.sealsToken(prior) { replace.append("seal_token") }
+        // Not known yet: it may turn out different, which only a new token can honour.
+        if !planned[attribute: "seal_token"].isKnown || Self.sealsToken(planned) != Self.sealsToken(prior) {
+            replace.append("seal_token")
+        }
         // A new prefix needs a new name; dropping the prefix for the same
         // name written out (or for another name, replaced above) does not.
         if planned[attribute: "name_prefix"] != prior[attribute: "name_prefix"], !planned[attribute: "name_prefix"].isNull {
@@ -373,11 +376,14 @@ struct APITokenResource: ManagedResource {
     static func sealsToken(_ value: CtyValue) -> Bool { value[attribute: "seal_token"].boolValue ?? false }
 
     /// The planned `token`, `sealed_token` and `token_version` of a token
-    /// created at apply: with `seal_token` the token is null already in the plan.
+    /// created at apply: with `seal_token` the token is null already in the
+    /// plan; while `seal_token` is unknown, either may get the value.
     static func sealedNewToken(_ config: CtyValue) -> [String: CtyValue] {
+        let known = config[attribute: "seal_token"].isKnown
         let sealed = sealsToken(config)
         return [
-            "token": sealed ? .null(.string) : .unknown(.string), "sealed_token": sealed ? .unknown(.string) : .null(.string),
+            "token": known && sealed ? .null(.string) : .unknown(.string),
+            "sealed_token": known && !sealed ? .null(.string) : .unknown(.string),
             "token_version": .unknown(.number),
         ]
     }

@@ -150,7 +150,7 @@ struct TimedTokenResource: ManagedResource {
             "ttl": settings.map { .string($0.ttlText) } ?? proposed[attribute: "ttl"].orUnknownIfNull(.string),
             "renew_before": settings.map { .string($0.renewBeforeText) } ?? proposed[attribute: "renew_before"].orUnknownIfNull(.string),
         ])
-        let newToken = Self.newToken(sealed: Self.sealsToken(request.config))
+        let newToken = Self.newToken(sealToken: request.config[attribute: "seal_token"])
 
         // Create: the values are minted at apply, never here (Terraform may plan twice).
         let prior = request.priorState
@@ -161,7 +161,10 @@ struct TimedTokenResource: ManagedResource {
         var replace: [AttributePath] = []
         if planned[attribute: "name"] != prior[attribute: "name"] { replace.append("name") }
         if !planned[attribute: "triggers"].sameTriggers(as: prior[attribute: "triggers"]) { replace.append("triggers") }
-        if Self.sealsToken(planned) != Self.sealsToken(prior) { replace.append("seal_token") }
+        // Not known yet: it may turn out different, which only a new token can honour.
+        if !planned[attribute: "seal_token"].isKnown || Self.sealsToken(planned) != Self.sealsToken(prior) {
+            replace.append("seal_token")
+        }
         if let settings {
             let priorTTL = prior[attribute: "ttl"].stringValue.flatMap { try? TokenDuration.parse($0).get() }
             if priorTTL != settings.ttl { replace.append("ttl") }
@@ -249,11 +252,15 @@ struct TimedTokenResource: ManagedResource {
     static func sealsToken(_ value: CtyValue) -> Bool { value[attribute: "seal_token"].boolValue ?? false }
 
     /// The planned computed values of a token minted at apply. With
-    /// `seal_token` the token is null already in the plan.
-    static func newToken(sealed: Bool) -> [String: CtyValue] {
-        [
+    /// `seal_token` the token is null already in the plan; while `seal_token`
+    /// is unknown, either may get the value.
+    static func newToken(sealToken: CtyValue) -> [String: CtyValue] {
+        let known = sealToken.isKnown
+        let sealed = sealToken.boolValue ?? false
+        return [
             "id": .unknown(.string), "expires_at": .unknown(.string), "token_version": .unknown(.number),
-            "token": sealed ? .null(.string) : .unknown(.string), "sealed_token": sealed ? .unknown(.string) : .null(.string),
+            "token": known && sealed ? .null(.string) : .unknown(.string),
+            "sealed_token": known && !sealed ? .null(.string) : .unknown(.string),
         ]
     }
 
