@@ -41,7 +41,7 @@ public enum PluginLog {
     }
 
     /// Read once: the environment does not change under a running plugin.
-    public static let level: Level = {
+    package static let level: Level = {
         let providerLevel = getenv("TF_LOG_PROVIDER").map { String(cString: $0) }
         if let providerLevel, !providerLevel.isEmpty { return Level(environmentValue: providerLevel) }
         return Level(environmentValue: getenv("TF_LOG").map { String(cString: $0) })
@@ -86,7 +86,7 @@ public enum PluginLog {
     }
 
     /// A log line; exposed for tests.
-    public static func formatLine(level: Level, message: String, fields: KeyValuePairs<String, String>, timestamp: String) -> String {
+    package static func formatLine(level: Level, message: String, fields: KeyValuePairs<String, String>, timestamp: String) -> String {
         var line = "{\"@level\":\"\(level.name)\",\"@message\":\(jsonString(message)),\"@timestamp\":\"\(timestamp)\""
         for (key, value) in fields where !key.hasPrefix("@") {
             line += ",\(jsonString(key)):\(jsonString(value))"
@@ -111,7 +111,7 @@ public enum PluginLog {
     }
 
     /// A JSON string literal; invalid UTF-8 cannot occur in a Swift String.
-    public static func jsonString(_ text: String) -> String {
+    package static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

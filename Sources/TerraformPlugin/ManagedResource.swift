@@ -68,6 +68,13 @@ extension ManagedResource {
         }
         do {
             let value = try JSONValueCodec.decode(json, as: schema.impliedType, ignoringUndefinedAttributes: true)
+            // A stored state is an object; a JSON `null` would come back as
+            // "no object" and Terraform would forget the resource.
+            guard !value.isNull else {
+                return UpgradeResourceStateResponse(diagnostics: [
+                    .error("Invalid stored state", "The stored state of this \(typeName) is null, not an object. Remove the resource from state and import or recreate it."),
+                ])
+            }
             return UpgradeResourceStateResponse(upgradedState: value)
         } catch {
             return UpgradeResourceStateResponse(diagnostics: [error.diagnostic(summary: "Invalid stored state")])

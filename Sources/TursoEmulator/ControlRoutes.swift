@@ -8,6 +8,8 @@ import Foundation
 ///   the API requests served, oldest first. `status` is null when the
 ///   connection was dropped. Never headers, bodies or token values.
 /// - `DELETE /_emulator/requests`: clears that log.
+/// - `GET /_emulator/received`: `{"received": n}`, the API requests read so
+///   far, counted before faults and delays (so a held request shows at once).
 /// - `POST /_emulator/faults` with a fault (see Fault.swift): `{"id": n}`.
 ///   Faults are tried in the order added; the first match applies.
 /// - `GET /_emulator/faults`: `{"faults": [{"id", "fault"}]}`; `DELETE /_emulator/faults`
@@ -26,6 +28,7 @@ extension EmulatorCore {
                 self.clearRequestLog()
                 return .json(200, [String: String]())
             }),
+            ("GET", "_emulator/received", { _ in .json(200, ["received": self.state.withLock { $0.received }]) }),
             ("POST", "_emulator/faults", { _ in self.addFault(body: request.body) }),
             ("GET", "_emulator/faults", { _ in
                 .json(200, ["faults": self.state.withLock { $0.faults.map { ListedFault(id: $0.id, fault: $0.fault) } }])

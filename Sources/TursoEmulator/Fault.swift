@@ -1,12 +1,16 @@
 /// A failure the emulator injects into matching API requests, so tests can
-/// reproduce what the real Turso API or the network may do: an error status
-/// (optionally with `Retry-After`), a slow answer, or a connection cut
-/// before or after the request took effect.
+/// reproduce what the real Turso API, the network or a hostile server may
+/// do: an error status (optionally with `Retry-After`), a slow answer, a
+/// connection cut before or after the request took effect, an answer that is
+/// not HTTP, a body that is too large, unparseable or of another status, a
+/// lying `Content-Length`.
 ///
 /// JSON form (for `POST /_emulator/faults`), every field optional:
 /// `{"method": "POST", "path_prefix": "/v1/auth/api-tokens", "token_name": "ci",
 ///   "count": 1, "delay_ms": 200, "process": true, "status": 503,
-///   "retry_after": "2", "error": "overloaded", "drop": false}`
+///   "retry_after": "2", "error": "overloaded", "drop": false,
+///   "raw": "garbage", "body": "{not json", "keep_body": true,
+///   "oversize_bytes": 17000000, "content_length": "-1"}`
 public struct Fault: Codable, Sendable, Hashable {
     /// Matches requests with this method (any when nil).
     public var method: String?
@@ -29,6 +33,19 @@ public struct Fault: Codable, Sendable, Hashable {
     public var error: String?
     /// Closes the connection without answering.
     public var drop: Bool?
+    /// Sends these bytes (as UTF-8) instead of an HTTP answer, then closes:
+    /// a server that speaks something else, or half an answer.
+    public var raw: String?
+    /// The answer's body, instead of the real one or `{"error": error}`
+    /// (an unparseable 200, a listing with duplicates, ...).
+    public var body: String?
+    /// With `status` and `process`: the real answer's body under the fault's
+    /// status (a 201 carrying the created token's value).
+    public var keepBody: Bool?
+    /// Answers with a body of this many bytes (JSON whitespace, then `{}`).
+    public var oversizeBytes: Int?
+    /// Sent as the `Content-Length` header instead of the body's length.
+    public var contentLength: String?
 
     enum CodingKeys: String, CodingKey {
         case method
@@ -38,13 +55,17 @@ public struct Fault: Codable, Sendable, Hashable {
         case delayMilliseconds = "delay_ms"
         case process, status
         case retryAfter = "retry_after"
-        case error, drop
+        case error, drop, raw, body
+        case keepBody = "keep_body"
+        case oversizeBytes = "oversize_bytes"
+        case contentLength = "content_length"
     }
 
     public init(
         method: String? = nil, pathPrefix: String? = nil, tokenName: String? = nil, count: Int? = nil,
         delayMilliseconds: Int? = nil, process: Bool? = nil, status: Int? = nil, retryAfter: String? = nil,
-        error: String? = nil, drop: Bool? = nil
+        error: String? = nil, drop: Bool? = nil, raw: String? = nil, body: String? = nil, keepBody: Bool? = nil,
+        oversizeBytes: Int? = nil, contentLength: String? = nil
     ) {
         self.method = method
         self.pathPrefix = pathPrefix
@@ -56,6 +77,11 @@ public struct Fault: Codable, Sendable, Hashable {
         self.retryAfter = retryAfter
         self.error = error
         self.drop = drop
+        self.raw = raw
+        self.body = body
+        self.keepBody = keepBody
+        self.oversizeBytes = oversizeBytes
+        self.contentLength = contentLength
     }
 
     /// Why this fault cannot be applied, if it cannot.
@@ -66,6 +92,11 @@ public struct Fault: Codable, Sendable, Hashable {
         }
         if let status, !(100...599).contains(status) { return "status must be an HTTP status (100-599)" }
         if status != nil, drop == true { return "a fault either answers with status or drops, not both" }
+        if raw != nil, drop == true || status != nil || body != nil { return "raw replaces the whole answer: no status, body or drop with it" }
+        if keepBody == true, status == nil || process != true { return "keep_body needs status and process" }
+        if keepBody == true, body != nil { return "keep_body and body exclude each other" }
+        if let oversizeBytes, oversizeBytes < 0 || oversizeBytes > 64 * 1024 * 1024 { return "oversize_bytes must be between 0 and 67108864" }
+        if let contentLength, contentLength.contains(where: { $0 == "\r" || $0 == "\n" }) { return "content_length must be one line" }
         if retryAfter != nil, status == nil { return "retry_after needs status" }
         if let retryAfter, retryAfter.contains(where: { $0 == "\r" || $0 == "\n" }) { return "retry_after must be one line" }
         return nil

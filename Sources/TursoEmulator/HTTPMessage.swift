@@ -35,6 +35,8 @@ struct HTTPResponse: Sendable {
     var status: Int
     var headers: [(name: String, value: String)] = []
     var body: [UInt8]
+    /// Sent as `Content-Length` instead of the body's real length (a fault).
+    var contentLength: String? = nil
 
     static func json(_ status: Int, _ value: some Encodable) -> HTTPResponse {
         let encoder = JSONEncoder()
@@ -52,7 +54,7 @@ struct HTTPResponse: Sendable {
     func serialized(keepAlive: Bool) -> [UInt8] {
         var head = "HTTP/1.1 \(status) \(HTTPResponse.reason(status))\r\n"
         head += "Content-Type: application/json\r\n"
-        head += "Content-Length: \(body.count)\r\n"
+        head += "Content-Length: \(contentLength ?? String(body.count))\r\n"
         head += "Connection: \(keepAlive ? "keep-alive" : "close")\r\n"
         for header in headers { head += "\(header.name): \(header.value)\r\n" }
         head += "\r\n"

@@ -8,6 +8,8 @@ enum HTTPAction: Sendable {
     /// Close the connection without answering, as a crashed or cut-off
     /// server would.
     case drop
+    /// Send these bytes as they are, then close (not an HTTP answer).
+    case raw([UInt8])
 }
 
 struct HTTPServerError: Error, CustomStringConvertible {
@@ -168,6 +170,9 @@ final class HTTPServer: Sendable {
                 buffer.removeFirst(bodyLength)
                 switch handler(request, self) {
                 case .drop:
+                    return
+                case .raw(let bytes):
+                    _ = sendAll(connection, bytes)
                     return
                 case .respond(let response):
                     let keepAlive = request.keepAlive && !isStopping

@@ -146,7 +146,7 @@ extension EmulatorCore {
             organization: restriction.organization, group: restriction.group, scopes: restriction.scopes, createdAt: now
         )
         let created = state.withLock { state -> Bool in
-            if state.tokens.contains(where: { $0.owner == stored.owner && $0.name == name }) { return false }
+            if state.tokens.contains(where: { $0.owner == stored.owner && Self.sameName($0.name, name) }) { return false }
             state.tokens.append(stored)
             return true
         }
@@ -161,7 +161,7 @@ extension EmulatorCore {
 
     private func revokeToken(name: String, by principal: Principal) -> HTTPResponse {
         state.withLock { state in
-            guard let index = state.tokens.firstIndex(where: { $0.owner == principal.user.username && $0.name == name }) else {
+            guard let index = state.tokens.firstIndex(where: { $0.owner == principal.user.username && Self.sameName($0.name, name) }) else {
                 return .error(404, "token \(name) not found")
             }
             if let pinned = principal.organization, state.tokens[index].organization != pinned {
@@ -228,8 +228,15 @@ extension EmulatorCore {
 
     // MARK: Shapes
 
+    /// Letters and digits of any script, '-', '_' and '.', 1 to 64 bytes.
     static func isValidName(_ name: String) -> Bool {
-        (1...64).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+        (1...64).contains(name.utf8.count) && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+    }
+
+    /// Names are compared as Turso compares them: byte for byte (Swift's
+    /// `==` would call `café` and `cafe` + combining accent equal).
+    static func sameName(_ first: String, _ second: String) -> Bool {
+        first.utf8.elementsEqual(second.utf8)
     }
 
     private func listed(_ token: StoredToken, owner: Owner?) -> ListedToken {

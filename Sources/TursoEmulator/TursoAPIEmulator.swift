@@ -50,6 +50,10 @@ public final class TursoAPIEmulator: Sendable {
 
     public func clearRequestLog() { core.clearRequestLog() }
 
+    /// API requests received so far, answered or not (a delayed one counts
+    /// as soon as it is read).
+    public var receivedRequests: Int { core.state.withLock { $0.received } }
+
     /// Forgets minted tokens, faults and the request log.
     public func reset() { core.reset() }
 
@@ -106,6 +110,9 @@ struct EmulatorState: Sendable {
     var faults: [(id: Int, fault: Fault)] = []
     var nextFaultID = 1
     var log: [LoggedRequest] = []
+    /// API requests read so far, counted before any fault or delay: unlike
+    /// the log (written once answered), it shows requests still being held.
+    var received = 0
 }
 
 /// The emulator's state and request handling, shared by the server's threads.
@@ -123,6 +130,7 @@ final class EmulatorCore: Sendable {
         if request.path == "/_emulator" || request.path.hasPrefix("/_emulator/") {
             return .respond(control(request))
         }
+        state.withLock { $0.received += 1 }
         let fault = takeFault(for: request)
         if let delay = fault?.delayMilliseconds, delay > 0 { server.pause(milliseconds: delay) }
         let action: HTTPAction
@@ -134,12 +142,28 @@ final class EmulatorCore: Sendable {
             let real = fault.process == true ? api(request) : nil
             if fault.drop == true {
                 action = .drop
-            } else if let status = fault.status {
-                var response = HTTPResponse.error(status, fault.error ?? "injected fault: \(HTTPResponse.reason(status))")
-                if let retryAfter = fault.retryAfter { response.headers.append(("Retry-After", retryAfter)) }
-                action = .respond(response)
+            } else if let raw = fault.raw {
+                action = .raw(Array(raw.utf8))
             } else {
-                action = .respond(real ?? api(request))
+                var response: HTTPResponse
+                if let status = fault.status {
+                    if fault.keepBody == true, let real {
+                        response = HTTPResponse(status: status, body: real.body)
+                    } else if let body = fault.body {
+                        response = HTTPResponse(status: status, body: Array(body.utf8))
+                    } else {
+                        response = HTTPResponse.error(status, fault.error ?? "injected fault: \(HTTPResponse.reason(status))")
+                    }
+                    if let retryAfter = fault.retryAfter { response.headers.append(("Retry-After", retryAfter)) }
+                } else {
+                    response = real ?? api(request)
+                    if let body = fault.body { response.body = Array(body.utf8) }
+                }
+                if let size = fault.oversizeBytes {
+                    response.body = [UInt8](repeating: UInt8(ascii: " "), count: max(0, size - 2)) + Array("{}".utf8)
+                }
+                response.contentLength = fault.contentLength
+                action = .respond(response)
             }
         }
         record(request, action, faulted: fault != nil)
@@ -172,7 +196,7 @@ final class EmulatorCore: Sendable {
     }
 
     private func record(_ request: HTTPRequest, _ action: HTTPAction, faulted: Bool) {
-        let status: Int? = if case .respond(let response) = action { response.status } else { nil }
+        let status: Int? = if case .respond(let response) = action { response.status } else { nil }  // nil: dropped or raw
         let entry = LoggedRequest(
             method: request.method, path: request.path, status: status,
             timestamp: Self.timestamp(configuration.now()), fault: faulted, userAgent: request.header("user-agent")
@@ -221,7 +245,7 @@ final class EmulatorCore: Sendable {
     func revokeOutOfBand(name: String, username: String?) -> Bool {
         state.withLock { state in
             let before = state.tokens.count
-            state.tokens.removeAll { $0.name == name && (username == nil || $0.owner == username) }
+            state.tokens.removeAll { Self.sameName($0.name, name) && (username == nil || $0.owner == username) }
             return state.tokens.count != before
         }
     }
@@ -230,7 +254,7 @@ final class EmulatorCore: Sendable {
         state.withLock { state in
             var found = false
             for index in state.tokens.indices
-            where state.tokens[index].name == name && (username == nil || state.tokens[index].owner == username) {
+            where Self.sameName(state.tokens[index].name, name) && (username == nil || state.tokens[index].owner == username) {
                 state.tokens[index].expiresAt = expiresAt
                 found = true
             }

@@ -59,6 +59,9 @@ struct ProviderConfiguration: Sendable {
         if let url = config[attribute: "base_url"].stringValue {
             diagnostics += validateBaseURL(url, at: "base_url")
         }
+        if let token = config[attribute: "api_token"].stringValue, DisplayText.hasControlCharacters(token) {
+            diagnostics.append(ProviderDiagnostics.apiTokenHasControlCharacters(source: "api_token", at: "api_token"))
+        }
         if let key = config[attribute: "private_state_key"].stringValue {
             diagnostics += validateKey(key, at: "private_state_key", source: "private_state_key")
         }
@@ -109,6 +112,10 @@ struct ProviderConfiguration: Sendable {
         if config[attribute: "base_url"].isNull, let url = baseURL.value {
             diagnostics += validateBaseURL(url, at: nil, source: "TURSO_API_BASE_URL")
         }
+        let apiToken = setting("api_token", env: "TURSO_API_TOKEN")
+        if config[attribute: "api_token"].isNull, let text = apiToken.value, DisplayText.hasControlCharacters(text) {
+            diagnostics.append(ProviderDiagnostics.apiTokenHasControlCharacters(source: "TURSO_API_TOKEN", at: nil))
+        }
         let key = setting("private_state_key", env: "TURSO_PRIVATE_STATE_KEY")
         if config[attribute: "private_state_key"].isNull, let text = key.value {
             diagnostics += validateKey(text, at: nil, source: "TURSO_PRIVATE_STATE_KEY")
@@ -116,7 +123,7 @@ struct ProviderConfiguration: Sendable {
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
         return (
             ProviderConfiguration(
-                apiToken: setting("api_token", env: "TURSO_API_TOKEN"),
+                apiToken: apiToken,
                 baseURL: baseURL,
                 privateStateKey: key,
                 privateStatePreviousKeys: previousKeys,
@@ -133,7 +140,8 @@ struct ProviderConfiguration: Sendable {
 
     private static func validateBaseURL(_ url: String, at path: AttributePath?, source: String = "base_url") -> [Diagnostic] {
         let lowered = url.lowercased()
-        guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://"), url.count > "http://".count else {
+        guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://"), url.count > "http://".count,
+              !url.contains(where: \.isWhitespace), !DisplayText.hasControlCharacters(url) else {
             return [ProviderDiagnostics.invalidBaseURL(url, source: source, at: path)]
         }
         return []

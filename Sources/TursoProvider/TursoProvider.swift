@@ -61,6 +61,9 @@ final class ProviderContext: Sendable {
     let clock: any Clock
     let random: any RandomSource
     let apiOptions: TursoClient.Options
+    /// Creates sent but not yet seen in a state (see CreateJournal); nil
+    /// without a place to keep them.
+    let createJournal: CreateJournal?
     private let configured = Mutex<Configured?>(nil)
 
     private struct Configured {
@@ -77,6 +80,7 @@ final class ProviderContext: Sendable {
         self.clock = clock
         self.random = random
         self.apiOptions = apiOptions
+        self.createJournal = CreateJournal(environment: environment)
     }
 
     func configure(_ configuration: ProviderConfiguration, vault: SodiumVault?) {

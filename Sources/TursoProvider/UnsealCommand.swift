@@ -23,7 +23,7 @@ public enum UnsealCommand {
         }
         let previous = (environment["TURSO_PRIVATE_STATE_PREVIOUS_KEYS"] ?? "").split(separator: ",")
             .map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
-        let vault = SodiumVault(current: SealingKey(secret: secret), previous: previous.map { SealingKey(secret: $0) })
+        let vault = SodiumVault(current: SealingKey(secret: secret, domain: PrivateStateKeys.sealingDomain), previous: previous.map { SealingKey(secret: $0, domain: PrivateStateKeys.sealingDomain) })
         let text = String(String(decoding: input, as: UTF8.self).split(whereSeparator: \.isWhitespace).joined())
         guard !text.isEmpty else { return failure("no sealed_token on stdin.\n\(usage)") }
         switch SealedToken.open(text, vault: vault) {

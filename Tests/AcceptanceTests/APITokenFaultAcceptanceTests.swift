@@ -44,7 +44,7 @@ struct APITokenFaultAcceptanceTests {
         #expect(try await emulator.requests().isEmpty)
     }
 
-    @Test("A create whose answer is lost is reported with how to recover, and import recovers it")
+    @Test("A create whose answer is lost keeps the token in state, tainted, and the next apply replaces it")
     func createdButValueLost() async throws {
         let emulator = try EmulatorProcess()
         try await emulator.addFault(Fault(method: "POST", count: 1, process: true, drop: true))
@@ -53,14 +53,25 @@ struct APITokenFaultAcceptanceTests {
         let result = try await workspace.run(["apply", "-auto-approve", "-no-color"])
         #expect(result.exitCode == 1)
         #expect(result.stderr.contains(#"API token "ci" was created but its value was lost"#), "\(result)")
-        #expect(result.unwrappedStderr.contains("Either revoke it (`turso auth api-tokens revoke ci`) and apply again"))
-        #expect(result.unwrappedStderr.contains("bring it under Terraform with `terraform import`"))
-        #expect((try? workspace.instances())?.isEmpty ?? true)
-        #expect(try await emulator.listedTokens().count == 1, "created once, not twice")
+        #expect(result.unwrappedStderr.contains("Terraform keeps it in state so that it is not lost, marked tainted"))
+        let listed = try await emulator.listedTokens()
+        #expect(listed.count == 1, "created once, not twice")
+        let kept = try workspace.instance("turso_api_token.ci")
+        #expect(kept.string("id") == listed.first?["id"] as? String)
+        #expect(kept.attributes["token"] is NSNull)
+        #expect(try workspace.isTainted("turso_api_token.ci"))
 
-        let imported = try await workspace.run(["import", "-no-color", "-input=false", "turso_api_token.ci", "ci"])
-        #expect(imported.exitCode == 0, "\(imported)")
-        #expect(try await workspace.plan().exitCode == 0)
+        let plan = try await workspace.plan()
+        #expect(plan.exitCode == 2, "\(plan)")
+        #expect(plan.stdout.contains("is tainted, so must be replaced"), "\(plan)")
+        try await emulator.clearRequests()
+        try await workspace.apply()
+        #expect(try await emulator.calls() == [
+            "GET /v1/auth/api-tokens 200", "DELETE /v1/auth/api-tokens/ci 200", "POST /v1/auth/api-tokens/ci 200",
+        ])
+        #expect(try workspace.instance("turso_api_token.ci").string("token")?.isEmpty == false)
+        #expect(try !workspace.isTainted("turso_api_token.ci"))
+        #expect(try await emulator.listedTokens().count == 1)
     }
 
     @Test("Creating a name that is taken says to import it or choose another name")
@@ -74,5 +85,17 @@ struct APITokenFaultAcceptanceTests {
         #expect(result.stderr.contains(#"An API token named "ci" already exists"#), "\(result)")
         #expect(result.unwrappedStderr.contains("Choose another name"))
         #expect(result.unwrappedStderr.contains("bring it under Terraform with `terraform import`"))
+    }
+}
+
+extension TerraformWorkspace {
+    /// Whether the state marks the instance tainted (Terraform does so when
+    /// a create returns a state together with an error).
+    func isTainted(_ address: String) throws -> Bool {
+        guard let resources = try state()["resources"] as? [[String: Any]] else { return false }
+        for resource in resources where "\(resource["type"] as? String ?? "").\(resource["name"] as? String ?? "")" == address {
+            return (resource["instances"] as? [[String: Any]] ?? []).contains { $0["status"] as? String == "tainted" }
+        }
+        return false
     }
 }

@@ -73,17 +73,23 @@ struct APITokenFailureTests {
         #expect(diagnostic.detail.contains("terraform import") && diagnostic.detail.contains("Choose another name"))
     }
 
-    @Test("A create that reached Turso but lost its answer says the value is lost and how to recover")
+    @Test("A create that reached Turso but lost its answer keeps the token in state, without a value, with an error")
     func createdButValueLost() async throws {
         let harness = try await ConfiguredProvider()
         try harness.emulator.addFault(Fault(method: "POST", count: 1, process: true, drop: true))
         let driver = APITokenDriver(resource: harness.resource)
         let applied = await driver.apply(await driver.plan(driver.config()), config: driver.config())
-        #expect(applied.newState.isNull)
+        let listed = try harness.emulator.listed()
+        #expect(listed.count == 1, "created once, never again")
+        // Kept in state with its id (Terraform marks a create that errs with a state as tainted).
+        #expect(applied.newState[attribute: "name"].stringValue == "ci")
+        #expect(applied.newState[attribute: "id"].stringValue == listed.first?["id"] as? String)
+        #expect(applied.newState[attribute: "token"].isNull)
         let diagnostic = try #require(applied.diagnostics.first)
+        #expect(diagnostic.severity == .error)
         #expect(diagnostic.summary == "API token \"ci\" was created but its value was lost")
-        #expect(diagnostic.detail.contains("turso auth api-tokens revoke ci") && diagnostic.detail.contains("terraform import"))
-        #expect(try harness.emulator.listed().count == 1, "created once, never again")
+        #expect(diagnostic.detail.contains("Terraform keeps it in state"))
+        #expect(diagnostic.detail.contains("the next `terraform apply` revokes it and creates a new one"))
     }
 
     @Test("429 and 503 are retried until the create succeeds", arguments: [429, 503])
@@ -93,7 +99,9 @@ struct APITokenFailureTests {
         let driver = APITokenDriver(resource: harness.resource)
         let created = try await driver.create(driver.config())
         #expect(created.newState[attribute: "token"].stringValue?.isEmpty == false)
-        #expect(harness.emulator.requestLog().map(\.status) == [status, status, 200])
+        // Each refusal is checked with a listing (200) before the create is sent again.
+        #expect(harness.emulator.requestLog().map(\.status) == [status, 200, status, 200, 200])
+        #expect(harness.emulator.requestLog().filter { $0.method == "POST" }.count == 3)
         #expect(harness.sleeps.sleeps == [.seconds(1), .seconds(1)])
     }
 

@@ -48,7 +48,7 @@ struct APITokenResourceTests {
         // The value is a working bearer.
         #expect(try emulator.request("GET", "/v1/auth/validate", bearer: token).status == 200)
 
-        let vault = SodiumVault(current: SealingKey(secret: ConfiguredProvider.privateStateKey))
+        let vault = SodiumVault(current: SealingKey(secret: ConfiguredProvider.privateStateKey, domain: PrivateStateKeys.sealingDomain))
         guard case .sealed(let fields, false) = vault.open(created.private, for: APITokenResource.sealed.binding(id: id)) else {
             Issue.record("private state is not sealed with the configured key")
             return
@@ -120,7 +120,8 @@ struct APITokenResourceTests {
         let read = await APITokenDriver(resource: fresh.resource).read(created.newState, private: created.private)
         #expect(read.newState.isNull)
         #expect(read.private.isEmpty)
-        #expect(read.diagnostics.isEmpty)
+        #expect(read.diagnostics.map(\.severity) == [.warning])
+        #expect(read.diagnostics.first?.summary.hasSuffix("no longer exists in Turso") == true)
     }
 
     @Test("A token replaced outside Terraform by one of the same name leaves the state, with a warning")
@@ -147,7 +148,8 @@ struct APITokenResourceTests {
         let again = await driver.destroy(created.newState, private: created.private)
         #expect(again.newState.isNull)
         #expect(again.diagnostics.isEmpty)
-        #expect(emulator.loggedCalls.last == "DELETE /v1/auth/api-tokens/ci 404")
+        // The 404 is believed only once the listing agrees.
+        #expect(emulator.loggedCalls.suffix(2) == ["DELETE /v1/auth/api-tokens/ci 404", "GET /v1/auth/api-tokens 200"])
     }
 
     @Test("A failed revoke keeps the token in state with the error")

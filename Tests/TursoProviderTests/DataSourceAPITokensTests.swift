@@ -63,4 +63,20 @@ struct DataSourceAPITokensTests {
         #expect(response.diagnostics.first?.summary == "No Turso API token configured")
         #expect(harness.emulator.requestLog().isEmpty)
     }
+
+    @Test("An organization of . or .. or with a control character is refused at validate and at read; nothing is sent",
+          arguments: [".", "..", "my\u{1B}org", "a/b"])
+    func pathSegmentOrganization(_ organization: String) async throws {
+        let harness = try await ConfiguredProvider()
+        let config = CtyValue.object(type: APITokensDataSource.schema.impliedType, [
+            "organization": .string(organization), "tokens": .null(.list(APITokensDataSource.tokenType)),
+        ])
+        let validated = await harness.tokens.validateConfig(ValidateDataSourceConfigRequest(typeName: "turso_api_tokens", config: config))
+        #expect(validated.map(\.summary) == ["Invalid organization"])
+        #expect(validated.first?.attribute == "organization")
+        #expect(validated.first?.detail.contains("\u{1B}") == false)
+        let read = await harness.tokens.read(ReadDataSourceRequest(typeName: "turso_api_tokens", config: config))
+        #expect(read.diagnostics == validated)
+        #expect(harness.emulator.requestLog().isEmpty)
+    }
 }

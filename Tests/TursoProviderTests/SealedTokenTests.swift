@@ -9,7 +9,7 @@ import TursoEmulator
 struct SealedTokenTests {
     static let key = "sealed-token-test-key-0123456789abcdefghij"
     static let otherKey = "another-sealed-token-key-0123456789abcdefg"
-    let vault = SodiumVault(current: SealingKey(secret: key))
+    let vault = SodiumVault(current: SealingKey(secret: key, domain: PrivateStateKeys.sealingDomain))
 
     func sealed(_ token: String = "secret-value-1", id: String = "tok-1") throws -> String {
         try SealedToken.seal(token, resourceType: "turso_api_token", id: id, vault: vault)
@@ -31,19 +31,19 @@ struct SealedTokenTests {
     @Test("A previous key still opens it")
     func previousKey() throws {
         let text = try sealed()
-        let rotated = SodiumVault(current: SealingKey(secret: Self.otherKey), previous: [SealingKey(secret: Self.key)])
+        let rotated = SodiumVault(current: SealingKey(secret: Self.otherKey, domain: PrivateStateKeys.sealingDomain), previous: [SealingKey(secret: Self.key, domain: PrivateStateKeys.sealingDomain)])
         #expect(try SealedToken.open(text, vault: rotated).get() == "secret-value-1")
     }
 
     @Test("A wrong key, an altered envelope, another id or type, or junk fail with a message and no value")
     func failures() throws {
         let text = try sealed()
-        let keyID = SealingKey(secret: Self.key).idHex
+        let keyID = SealingKey(secret: Self.key, domain: PrivateStateKeys.sealingDomain).idHex
         func failure(_ text: String, _ vault: SodiumVault? = nil) -> String? {
             guard case .failure(let error) = SealedToken.open(text, vault: vault ?? self.vault) else { return nil }
             return error.message
         }
-        let wrong = try #require(failure(text, SodiumVault(current: SealingKey(secret: Self.otherKey))))
+        let wrong = try #require(failure(text, SodiumVault(current: SealingKey(secret: Self.otherKey, domain: PrivateStateKeys.sealingDomain))))
         #expect(wrong.contains(keyID) && wrong.contains("not among the configured keys"), "\(wrong)")
 
         // Flip one character of the envelope's ciphertext.
@@ -114,7 +114,7 @@ struct SealedTokenTests {
 struct APITokenSealTokenTests {
     let harness: ConfiguredProvider
     let driver: APITokenDriver
-    let vault = SodiumVault(current: SealingKey(secret: ConfiguredProvider.privateStateKey))
+    let vault = SodiumVault(current: SealingKey(secret: ConfiguredProvider.privateStateKey, domain: PrivateStateKeys.sealingDomain))
 
     init() async throws {
         harness = try await ConfiguredProvider()
@@ -147,7 +147,7 @@ struct APITokenSealTokenTests {
             Issue.record("private state does not open as sealed-only")
             return
         }
-        #expect(fields.values.keys.sorted() == ["created_at", "sealed_token"])
+        #expect(fields.values.keys.sorted() == ["created_at", "name", "sealed_token"])
         #expect(fields["sealed_token"] == sealedText)
         let stateJSON = String(decoding: try JSONValueCodec.encode(state, as: driver.type), as: UTF8.self)
         #expect(!stateJSON.contains(token))
@@ -186,7 +186,7 @@ struct APITokenSealTokenTests {
         let newText = try #require(read.newState[attribute: "sealed_token"].stringValue)
         #expect(newText != oldText)
         // The new key alone opens both the sealed_token and the private state.
-        let newOnly = SodiumVault(current: SealingKey(secret: newKey))
+        let newOnly = SodiumVault(current: SealingKey(secret: newKey, domain: PrivateStateKeys.sealingDomain))
         #expect(try SealedToken.open(newText, vault: newOnly).get() == token)
         let id = try #require(read.newState[attribute: "id"].stringValue)
         guard case .sealed(let fields, false) = newOnly.open(read.private, for: APITokenResource.sealedOnly.binding(id: id)) else {

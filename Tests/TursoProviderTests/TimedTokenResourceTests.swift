@@ -13,7 +13,7 @@ struct TimedTokenResourceTests {
     let type = TimedTokenResource.schema.impliedType
 
     static let key = "unit-test-private-state-key-0123456789abcdef"
-    let vault = SodiumVault(current: SealingKey(secret: key))
+    let vault = SodiumVault(current: SealingKey(secret: key, domain: PrivateStateKeys.sealingDomain))
 
     init() async {
         clock = ManualClock(start)
@@ -218,20 +218,26 @@ struct TimedTokenResourceTests {
         #expect(response.diagnostics.map(\.severity) == [.warning])
     }
 
-    @Test("A state without private state, or with plain private state, is sealed on the next read")
-    func legacyPrivateUpgraded() async throws {
+    @Test("A state without private state has its values sealed on the next read, with a warning that they were unchecked")
+    func emptyPrivateSealed() async throws {
         let created = try await create(config())
         let token = created.newState[attribute: "token"].stringValue
         let fromEmpty = await read(created.newState, private: [])
         #expect(opened(fromEmpty.private, id: created.newState[attribute: "id"])?["token"] == token)
+        #expect(fromEmpty.newState == created.newState)
+        #expect(fromEmpty.diagnostics.map(\.severity) == [.warning])
+        #expect(fromEmpty.diagnostics.first?.summary.hasSuffix("was empty") == true)
+    }
 
-        let plain = PlainPrivateState.encode(PrivateStateFields([
-            "token": token!, "expires_at": created.newState[attribute: "expires_at"].stringValue!,
-        ]))
+    @Test("Plain JSON private state is never believed over the state: kept as it is, and reported")
+    func plainPrivateNotTrusted() async throws {
+        let created = try await create(config())
+        let plain = PlainPrivateState.encode(PrivateStateFields(["token": "injected", "expires_at": "2000-01-01T00:00:00Z"]))
         let fromPlain = await read(created.newState, private: plain)
-        #expect(fromPlain.private.first == SodiumVault.formatVersion)
-        #expect(opened(fromPlain.private, id: created.newState[attribute: "id"])?["token"] == token)
-        #expect(fromPlain.diagnostics.isEmpty)
+        #expect(fromPlain.newState == created.newState)
+        #expect(fromPlain.private == plain)
+        #expect(fromPlain.diagnostics.map(\.severity) == [.warning])
+        #expect(fromPlain.diagnostics.first?.summary.hasSuffix("is not sealed") == true)
     }
 
     @Test("Destroy plans and applies to null")

@@ -49,9 +49,12 @@ struct TursoClientRetryTests {
         #expect(created.name == "after-503")
         // Jitter 0.5 of the upper half: 500 ms -> 375 ms, 1 s -> 750 ms.
         #expect(recorder.sleeps == [.milliseconds(375), .milliseconds(750)])
-        // A 503 means nothing was done: no listing to check, just the retries.
+        // A 503 should mean nothing was done, but a create is never assumed:
+        // each is checked with a listing before it is sent again.
         #expect(emulator.loggedCalls == [
-            "POST /v1/auth/api-tokens/after-503 503", "POST /v1/auth/api-tokens/after-503 503", "POST /v1/auth/api-tokens/after-503 200",
+            "POST /v1/auth/api-tokens/after-503 503", "GET /v1/auth/api-tokens 200",
+            "POST /v1/auth/api-tokens/after-503 503", "GET /v1/auth/api-tokens 200",
+            "POST /v1/auth/api-tokens/after-503 200",
         ])
     }
 
@@ -124,10 +127,11 @@ struct TursoClientRetryTests {
         let error = try #require(await apiError { _ = try await client.createToken(name: "lost") })
         #expect(error.kind == .createdButValueLost)
         #expect(error.summary == "API token \"lost\" was created but its value was lost")
-        #expect(error.detail.contains("turso auth api-tokens revoke lost"))
-        #expect(error.detail.contains("terraform import"))
         #expect(emulator.loggedCalls == ["POST /v1/auth/api-tokens/lost -", "GET /v1/auth/api-tokens 200"])
-        #expect(try await client.token(named: "lost") != nil)
+        let listed = try #require(try await client.token(named: "lost"))
+        // The error carries the token, so the caller can keep it in state.
+        #expect(error.lostToken == listed)
+        #expect(error.detail.contains("(id \(listed.id))"))
     }
 
     @Test("A create answered 500 after Turso made the token fails as created-but-value-lost")
@@ -166,22 +170,37 @@ struct TursoClientRetryTests {
         try emulator.addFault(Fault(method: "POST", count: 1, drop: true))
         try emulator.addFault(Fault(method: "GET", status: 403, error: "no listing for you"))
         let error = try #require(await apiError { _ = try await client.createToken(name: "unsure") })
-        #expect(error.kind == .createdButValueLost)
-        #expect(error.summary.contains("may have been created"))
-        #expect(error.detail.contains("turso auth api-tokens list"))
+        #expect(error.kind == .createOutcomeUnknown)
+        #expect(error.mayHaveCreated)
+        #expect(error.lostToken == nil)
+        #expect(error.summary == "API token \"unsure\" may have been created, with its value lost")
+        #expect(error.detail.contains("listing the tokens to check failed as well"))
         #expect(error.detail.contains("no listing for you"))
     }
 
-    @Test("A create refused with 409 after an unclear attempt is reported as created-but-value-lost")
+    @Test("A 409 after an unclear attempt is decided by looking: a listed token is created-but-value-lost")
     func conflictAfterAmbiguousAttempt() async throws {
         let emulator = try startedEmulator()
         let client = client(of: emulator)
         try emulator.addFault(Fault(method: "POST", count: 1, status: 504))
-        // As if the first attempt landed after the check: the retry finds the name taken.
-        try emulator.addFault(Fault(method: "POST", count: 1, status: 409, error: "a token with the name late already exists"))
+        // As if the first attempt landed after the check: the token appears, and the retry finds the name taken.
+        try emulator.addFault(Fault(method: "POST", count: 1, process: true, status: 409, error: "a token with the name late already exists"))
         let error = try #require(await apiError { _ = try await client.createToken(name: "late") })
         #expect(error.kind == .createdButValueLost)
+        #expect(error.lostToken?.name == "late")
         #expect(error.detail.contains("found the name taken"))
+    }
+
+    @Test("A 409 after an unclear attempt with no token listed is the plain 409, not a guess")
+    func conflictAfterAmbiguousAttemptNotListed() async throws {
+        let emulator = try startedEmulator()
+        let client = client(of: emulator)
+        try emulator.addFault(Fault(method: "POST", count: 1, status: 504))
+        try emulator.addFault(Fault(method: "POST", count: 1, status: 409, error: "a token with the name late already exists"))
+        let error = try #require(await apiError { _ = try await client.createToken(name: "late") })
+        #expect(error.kind == .alreadyExists)
+        #expect(error.summary == "An API token named \"late\" already exists")
+        #expect(emulator.loggedCalls.filter { $0.hasPrefix("GET") }.count == 2, "checked after the 504 and after the 409")
     }
 
     @Test("A revoke whose answer was lost after it took effect succeeds on the retry's 404")

@@ -7,14 +7,14 @@ import CTFPlugin6
 ///
 /// Safe for concurrent calls. Provider calls run as tracked tasks that
 /// StopProvider cancels.
-public struct ProviderRouter: RPCHandler {
+package struct ProviderRouter: RPCHandler {
     let core: RouterCore
 
-    public init(provider: some Provider) {
+    package init(provider: some Provider) {
         core = RouterCore(provider: provider)
     }
 
-    public func handle(method: String, request: [UInt8]) async -> RPCResult {
+    package func handle(method: String, request: [UInt8]) async -> RPCResult {
         guard let route = Self.routes[method] else {
             PluginLog.debug("Unimplemented RPC called", ["tf_rpc": method])
             return .failure(.unimplemented, "\(method) is not implemented by this provider")

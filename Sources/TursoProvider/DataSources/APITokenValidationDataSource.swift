@@ -32,11 +32,22 @@ struct APITokenValidationDataSource: DataSource {
             """
     ))
 
+    /// A token with a line break would add headers of its own to the request.
+    func validateConfig(_ request: ValidateDataSourceConfigRequest) async -> [Diagnostic] {
+        Self.validate(request.config)
+    }
+
+    static func validate(_ config: CtyValue) -> [Diagnostic] {
+        guard let token = config[attribute: "token"].stringValue, DisplayText.hasControlCharacters(token) else { return [] }
+        return [ProviderDiagnostics.apiTokenHasControlCharacters(source: "token", at: "token")]
+    }
+
     // MARK: Read
 
     func read(_ request: ReadDataSourceRequest) async -> ReadDataSourceResponse {
         let config = request.config
         let failed = { (diagnostic: Diagnostic) in ReadDataSourceResponse(state: config, diagnostics: [diagnostic]) }
+        if let problem = Self.validate(config).first { return failed(problem) }
         let token: String
         let client: TursoClient
         if let given = config[attribute: "token"].stringValue {

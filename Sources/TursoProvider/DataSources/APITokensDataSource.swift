@@ -34,8 +34,17 @@ struct APITokensDataSource: DataSource {
             """
     ))
 
+    /// The organization travels as a path segment: `..` would send the
+    /// listing elsewhere (see PathSegmentNames).
     func validateConfig(_ request: ValidateDataSourceConfigRequest) async -> [Diagnostic] {
-        request.config[attribute: "organization"].stringValue == "" ? [APITokensDiagnostics.emptyOrganization] : []
+        Self.validate(request.config)
+    }
+
+    static func validate(_ config: CtyValue) -> [Diagnostic] {
+        guard let organization = config[attribute: "organization"].stringValue else { return [] }
+        if organization.isEmpty { return [APITokensDiagnostics.emptyOrganization] }
+        if let problem = PathSegmentNames.problem(organization) { return [APITokensDiagnostics.invalidOrganization(organization, problem: problem)] }
+        return []
     }
 
     // MARK: Read
@@ -43,6 +52,8 @@ struct APITokensDataSource: DataSource {
     func read(_ request: ReadDataSourceRequest) async -> ReadDataSourceResponse {
         let config = request.config
         let failed = { (diagnostic: Diagnostic) in ReadDataSourceResponse(state: config, diagnostics: [diagnostic]) }
+        let problems = Self.validate(config)
+        if problems.hasErrors { return ReadDataSourceResponse(state: config, diagnostics: problems) }
         let client: TursoClient
         switch context.api() {
         case .success(let found): client = found
@@ -75,4 +86,12 @@ enum APITokensDiagnostics {
         "Set organization to an organization's slug (see `turso org list`), or leave it out to list your own tokens.",
         at: "organization"
     )
+
+    static func invalidOrganization(_ organization: String, problem: String) -> Diagnostic {
+        .error(
+            "Invalid organization",
+            "\"\(DisplayText.escaped(organization, limit: 100))\" cannot be an organization slug: \(problem). Set organization to a slug from `turso org list`.",
+            at: "organization"
+        )
+    }
 }

@@ -110,8 +110,13 @@ struct APITokenResource: ManagedResource {
             diagnostics.append(APITokenDiagnostics.invalidName(name, problem: problem))
         }
         diagnostics += validateNamePrefix(config)
-        for attribute in ["organization", "group"] where config[attribute: attribute].stringValue == "" {
-            diagnostics.append(APITokenDiagnostics.empty(attribute))
+        for attribute in ["organization", "group"] {
+            guard let value = config[attribute: attribute].stringValue else { continue }
+            if value.isEmpty {
+                diagnostics.append(APITokenDiagnostics.empty(attribute))
+            } else if let problem = PathSegmentNames.problem(value) {
+                diagnostics.append(APITokenDiagnostics.invalidSlug(attribute, value, problem: problem))
+            }
         }
         let organization = config[attribute: "organization"]
         let group = config[attribute: "group"]
@@ -134,14 +139,8 @@ struct APITokenResource: ManagedResource {
     }
 
     /// Turso documents no syntax for names; these could never work in the
-    /// path segment that carries them.
-    static func nameProblem(_ name: String) -> String? {
-        if name.isEmpty { return "it is empty" }
-        if name.contains(where: { $0.isWhitespace || $0 == "/" || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true }) {
-            return "it contains a space, a slash or a control character"
-        }
-        return nil
-    }
+    /// path segment that carries them (see PathSegmentNames).
+    static func nameProblem(_ name: String) -> String? { PathSegmentNames.problem(name) }
 
     /// The parsed `rotation_period`, or the problem with it. Both nil when
     /// it is unset or not known yet.
@@ -222,7 +221,9 @@ struct APITokenResource: ManagedResource {
 
         var planned = proposed
         var replace: [AttributePath] = []
-        for name in ["name", "organization", "group"] where planned[attribute: name] != prior[attribute: name] {
+        // Compared as bytes, as Turso compares them: a name written with a
+        // combining accent is another token, although the strings are equal to Swift.
+        for name in ["name", "organization", "group"] where !Self.sameBytes(planned[attribute: name], prior[attribute: name]) {
             replace.append(AttributePath(name))
         }
         if planned[attribute: "scopes"] != prior[attribute: "scopes"] {
@@ -267,6 +268,11 @@ struct APITokenResource: ManagedResource {
         )
     }
 
+    static func sameBytes(_ first: CtyValue, _ second: CtyValue) -> Bool {
+        guard let one = first.stringValue, let other = second.stringValue else { return first == second }
+        return APIToken.sameName(one, other)
+    }
+
     /// An error when apply will need the API and surely cannot have it. API
     /// settings that are merely unknown now are checked again at apply.
     private func apiNeededAtApply() -> [Diagnostic] {
@@ -305,14 +311,29 @@ struct APITokenResource: ManagedResource {
             return failed([APITokenDiagnostics.unknownAtApply])
         }
 
+        let journal = context.createJournal
+        let now = context.clock.now()
+        // Asked before this create is recorded: a create of an earlier run
+        // that Terraform abandoned (see CreateJournal).
+        let abandonedEarlier = journal?.contains(baseURL: client.baseURL, name: name, now: now) == true
+        journal?.record(baseURL: client.baseURL, name: name, now: now)
+        var diagnostics: [Diagnostic] = []
         let created: CreatedAPIToken
         do throws(TursoAPIError) {
-            created = try await client.createToken(
-                name: name, organization: planned[attribute: "organization"].stringValue,
-                group: planned[attribute: "group"].stringValue,
-                scopes: APITokenScopes.strings(planned[attribute: "scopes"])?.sorted()
-            )
+            do {
+                created = try await createOnce(client, name, planned)
+            } catch where error.kind == .alreadyExists && abandonedEarlier {
+                // The name is taken by our own earlier create, whose value is
+                // lost: revoke it and create it again, rather than fail.
+                try await client.revokeToken(name: name)
+                created = try await createOnce(client, name, planned)
+                diagnostics.append(APITokenDiagnostics.abandonedCreateReplaced(name: name))
+            }
+        } catch where error.mayHaveCreated {
+            return recordLost(planned, error)
         } catch {
+            // Nothing created; but an abandoned token of an earlier run may still stand.
+            if !abandonedEarlier { journal?.forget(baseURL: client.baseURL, name: name) }
             let taken = error.kind == .alreadyExists
             // A fixed name under create_before_destroy ends here: say what works.
             let hint = taken && planned[attribute: "name_prefix"].isNull ? [APITokenDiagnostics.namePrefixHint] : []
@@ -337,12 +358,34 @@ struct APITokenResource: ManagedResource {
         }
         do {
             let sealed = try Self.sealedAttributes(for: newState).seal(newState, id: created.id, with: vault)
-            return ApplyResourceChangeResponse(newState: newState, private: sealed)
+            return ApplyResourceChangeResponse(newState: newState, private: sealed, diagnostics: diagnostics)
         } catch {
             // The token exists and its value is in state: keep both. The
             // next refresh seals what the state holds.
-            return ApplyResourceChangeResponse(newState: newState, diagnostics: [APITokenDiagnostics.sealFailed(name: name, error)])
+            return ApplyResourceChangeResponse(newState: newState, diagnostics: diagnostics + [APITokenDiagnostics.sealFailed(name: name, error)])
         }
+    }
+
+    private func createOnce(_ client: TursoClient, _ name: String, _ planned: CtyValue) async throws(TursoAPIError) -> CreatedAPIToken {
+        try await client.createToken(
+            name: name, organization: planned[attribute: "organization"].stringValue,
+            group: planned[attribute: "group"].stringValue,
+            scopes: APITokenScopes.strings(planned[attribute: "scopes"])?.sorted()
+        )
+    }
+
+    /// A create that reached Turso without its value coming back: the token
+    /// exists (or may), so it is kept in state rather than dropped, with no
+    /// value and an error. Terraform then marks it tainted, so the next plan
+    /// replaces it (revoke, then create) instead of failing on the taken name.
+    private func recordLost(_ planned: CtyValue, _ error: TursoAPIError) -> ApplyResourceChangeResponse {
+        let lost = error.lostToken
+        var createdAt = Self.createdAt(tursoDate: lost?.createdAt)
+        if createdAt.isNull { createdAt = .string(RFC3339.format(context.clock.now())) }
+        let state = planned.setting([
+            "id": lost.map { .string($0.id) } ?? .null(.string), "token": .null(.string), "created_at": createdAt,
+        ])
+        return ApplyResourceChangeResponse(newState: state, diagnostics: [APITokenDiagnostics.keptAfterLostCreate(error)])
     }
 
     private func revoke(_ prior: CtyValue, private blob: [UInt8]) async -> ApplyResourceChangeResponse {
@@ -356,7 +399,16 @@ struct APITokenResource: ManagedResource {
             do throws(TursoAPIError) {
                 try await client.revokeToken(name: name)
             } catch where error.kind == .notFound {
-                // Already revoked elsewhere: what destroy wanted.
+                // Revoked elsewhere, as destroy wanted; but a 404 is only
+                // believed once the listing agrees (a request sent astray
+                // answers 404 too, and the token would stay valid).
+                do throws(TursoAPIError) {
+                    if let still = try await client.token(named: name) {
+                        return kept(APITokenDiagnostics.revokeNotFoundButListed(name: name, id: still.id, error))
+                    }
+                } catch {
+                    return kept(error.diagnostic())
+                }
             } catch {
                 return kept(error.diagnostic())
             }
@@ -365,10 +417,13 @@ struct APITokenResource: ManagedResource {
     }
 
     /// The token's value and creation time, sealed in private state.
-    static let sealed = SealedAttributes(resourceType: "turso_api_token", names: ["token", "created_at"])
+    /// `name` too: an edited name is recognised and restored without asking
+    /// Turso (the envelope is bound to the id, so an edited id is found by
+    /// trying the ids Turso lists; see read).
+    static let sealed = SealedAttributes(resourceType: "turso_api_token", names: ["token", "created_at", "name"])
     /// With `seal_token`: the sealed form stands for the token (the value
     /// itself is nowhere in the state file, private state included).
-    static let sealedOnly = SealedAttributes(resourceType: "turso_api_token", names: ["sealed_token", "created_at"])
+    static let sealedOnly = SealedAttributes(resourceType: "turso_api_token", names: ["sealed_token", "created_at", "name"])
 
     static func sealedAttributes(for state: CtyValue) -> SealedAttributes { sealsToken(state) ? sealedOnly : sealed }
 
@@ -428,25 +483,117 @@ struct APITokenResource: ManagedResource {
             return response()
         }
 
-        let remote: APIToken?
+        let listing: [APIToken]
+        let byName: APIToken?
         do throws(TursoAPIError) {
-            remote = try await client.token(named: name)
+            listing = try await client.listTokens()
+            byName = try TursoClient.token(named: reconciled.state[attribute: "name"].stringValue ?? name, in: listing, .listTokens(organization: nil))
         } catch {
             reconciled.diagnostics.append(error.diagnostic())
             return response()
         }
-        guard let remote else {
-            // Revoked outside Terraform: gone from state, so the next plan creates it again.
-            return ReadResourceResponse(newState: .null(Self.schema.impliedType), private: [], diagnostics: reconciled.diagnostics)
+        let identity = Self.identify(reconciled, id: id, byName: byName, listing: listing, blob: request.private, vault: context.privateStateVault())
+        switch identity {
+        case .same(let remote), .repaired(let remote, _, _, _):
+            // In a state now: no longer an abandoned create.
+            context.createJournal?.forget(baseURL: client.baseURL, name: remote.name)
+        case .gone, .replaced, .undecided:
+            break
         }
-        guard remote.id == id else {
+        switch identity {
+        case .same(let remote):
+            reconciled.state = Self.refreshed(reconciled.state, from: remote)
+        case .repaired(let remote, let state, let diagnostic, let envelopeOpened):
+            reconciled.state = Self.refreshed(state, from: remote)
+            // The envelope did open, for the real id: the warning that it did not is moot.
+            if envelopeOpened { reconciled.diagnostics.removeAll() }
+            reconciled.diagnostics.append(diagnostic)
+        case .gone:
+            // Revoked outside Terraform: gone from state, so the next plan creates it again.
+            return ReadResourceResponse(
+                newState: .null(Self.schema.impliedType), private: [],
+                diagnostics: reconciled.diagnostics + [APITokenDiagnostics.revokedOutsideTerraform(label: label)]
+            )
+        case .replaced(let remote):
             return ReadResourceResponse(
                 newState: .null(Self.schema.impliedType), private: [],
                 diagnostics: reconciled.diagnostics + [APITokenDiagnostics.replacedOutsideTerraform(name: name, id: id, remoteID: remote.id)]
             )
+        case .undecided(let remote):
+            reconciled.diagnostics.append(APITokenDiagnostics.identityUndecided(label: label, remote: remote))
         }
-        reconciled.state = Self.withTokenVersion(Self.refreshed(reconciled.state, from: remote))
+        reconciled.state = Self.withTokenVersion(reconciled.state)
         return response()
+    }
+
+    /// What Read concluded about the token in state.
+    enum Identity {
+        /// Turso lists it by name and id as the state says.
+        case same(APIToken)
+        /// The state's name or id was edited (or recorded without an id after
+        /// a lost create): repaired to match the token Turso lists.
+        case repaired(APIToken, state: CtyValue, Diagnostic, envelopeOpened: Bool = false)
+        /// No token of that name or id: revoked outside Terraform.
+        case gone
+        /// The state's id is confirmed ours and gone; another token took the name.
+        case replaced(APIToken)
+        /// Turso lists the name with another id, and nothing tells whether the
+        /// state's id was edited or the token replaced: kept as it is.
+        case undecided(APIToken)
+    }
+
+    /// Matches the state against Turso's listing. Names are compared as
+    /// bytes; ids are Turso's own. Turso cannot rename a token, so a token
+    /// listed with the state's id under another name means the state's name
+    /// was edited; a token listed under the state's name with another id is
+    /// ours only if our sealed envelope opens for its id. The state is
+    /// dropped only when nothing listed can be ours, so no tampering with
+    /// the state file leaves a live token out of it.
+    static func identify(
+        _ reconciled: SealedAttributes.Reconciled, id: String, byName: APIToken?, listing: [APIToken], blob: [UInt8],
+        vault: (any PrivateStateVault)?
+    ) -> Identity {
+        let state = reconciled.state
+        let stateName = state[attribute: "name"].stringValue ?? ""
+        if let byName, !id.isEmpty, byName.id == id { return .same(byName) }
+        if !id.isEmpty, let byID = listing.first(where: { $0.id == id }) {
+            let repaired = state.setting("name", to: .string(byID.name))
+            return .repaired(byID, state: repaired, APITokenDiagnostics.nameRestored(from: stateName, to: byID.name, id: id))
+        }
+        if id.isEmpty, let byName {
+            // Recorded after a create whose answer was lost: now it is known.
+            return .repaired(byName, state: state.setting("id", to: .string(byName.id)), APITokenDiagnostics.idFound(name: stateName, id: byName.id))
+        }
+        if let byName {
+            // The name is listed with another id. Our token if our envelope
+            // opens for that id (the state's id was edited); gone and replaced
+            // if the envelope confirmed the state's id; otherwise undecided.
+            if reconciled.verified { return .replaced(byName) }
+            if let repaired = restoredID(state, blob: blob, vault: vault, owner: byName, editedID: id) { return repaired }
+            return .undecided(byName)
+        }
+        // Neither the name nor the id is listed. Revoked outside Terraform,
+        // unless an unconfirmed state's envelope belongs to a listed token
+        // (id and name both edited, or another resource's envelope): then
+        // nothing is dropped, and it is reported.
+        if !reconciled.verified, !blob.isEmpty, let vault,
+           let owner = listing.first(where: { sealed.open(blob, id: $0.id, vault: vault) != nil }) {
+            return .undecided(owner)
+        }
+        return .gone
+    }
+
+    /// The state with the id of `owner`, when the blob is `owner`'s sealed
+    /// envelope, and the sealed values restored from it.
+    private static func restoredID(
+        _ state: CtyValue, blob: [UInt8], vault: (any PrivateStateVault)?, owner: APIToken, editedID: String
+    ) -> Identity? {
+        guard !blob.isEmpty, let vault, let fields = sealed.open(blob, id: owner.id, vault: vault) else { return nil }
+        var result = SealedAttributes.Reconciled(state: state.setting("id", to: .string(owner.id)), private: blob, diagnostics: [], verified: true)
+        sealedAttributes(for: state).restore(fields, into: &result, label: label(name: owner.name, id: owner.id))
+        return .repaired(
+            owner, state: result.state, APITokenDiagnostics.idRestored(from: editedID, to: owner.id, name: owner.name), envelopeOpened: true
+        )
     }
 
     /// The state updated with what Turso reports. Scopes keep the stored
@@ -478,7 +625,9 @@ struct APITokenResource: ManagedResource {
         return .string(RFC3339.format(time))
     }
 
-    static func label(name: String, id: String) -> String { "turso_api_token \"\(name)\" (id \(id))" }
+    static func label(name: String, id: String) -> String {
+        "turso_api_token \"\(DisplayText.escaped(name, limit: 100))\" (id \(DisplayText.escaped(id, limit: 100)))"
+    }
 
     // MARK: Import
 
@@ -518,7 +667,74 @@ struct APITokenResource: ManagedResource {
 /// User-facing wording for `turso_api_token`.
 enum APITokenDiagnostics {
     static func invalidName(_ name: String, problem: String) -> Diagnostic {
-        .error("Invalid API token name", "The name \"\(name)\" cannot be used: \(problem). Use letters, digits, '-' and '_'.", at: "name")
+        .error("Invalid API token name", "The name \"\(DisplayText.escaped(name, limit: 100))\" cannot be used: \(problem). Use letters, digits, '-' and '_'.", at: "name")
+    }
+
+    static func invalidSlug(_ attribute: String, _ value: String, problem: String) -> Diagnostic {
+        .error(
+            "Invalid \(attribute)",
+            "\"\(DisplayText.escaped(value, limit: 100))\" cannot be \(attribute == "group" ? "a group name" : "an organization slug"): \(problem).",
+            at: AttributePath(attribute)
+        )
+    }
+
+    /// The create reached Turso and its value was lost; the token is kept in state, to be replaced.
+    static func keptAfterLostCreate(_ error: TursoAPIError) -> Diagnostic {
+        let kept = error.lostToken != nil
+            ? " Terraform keeps it in state so that it is not lost, marked tainted: the next `terraform apply` revokes it and creates a new one, with a new value."
+            : " Terraform keeps it in state so that it is not lost, without an id and marked tainted: the next plan looks it up, and the next `terraform apply` revokes it if it exists and creates a new one."
+        return .error(error.summary, error.detail + kept)
+    }
+
+    static func abandonedCreateReplaced(name: String) -> Diagnostic {
+        let shown = DisplayText.escaped(name, limit: 100)
+        return .warning(
+            "API token \"\(shown)\" from an interrupted run was replaced",
+            "An earlier run of this provider sent the create of API token \"\(shown)\" and Terraform exited before recording it (for example after Ctrl-C twice), so the token existed in Turso without being in any state, with its value lost. It has been revoked and created again; the new token is in state."
+        )
+    }
+
+    static func revokeNotFoundButListed(name: String, id: String, _ error: TursoAPIError) -> Diagnostic {
+        let shown = DisplayText.escaped(name, limit: 100)
+        return .error(
+            "API token \"\(shown)\" was not revoked",
+            "Turso answered 404 Not Found to revoking API token \"\(shown)\", yet still lists it (id \(DisplayText.escaped(id, limit: 100))): the token is still valid. It stays in state. Check the provider's base_url and any proxy in between, then run Terraform again. \(error.detail)"
+        )
+    }
+
+    static func revokedOutsideTerraform(label: String) -> Diagnostic {
+        .warning(
+            "\(label) no longer exists in Turso",
+            "Turso lists no API token with this name or id: it was revoked outside Terraform. It is removed from state; the next apply creates it again."
+        )
+    }
+
+    static func nameRestored(from edited: String, to name: String, id: String) -> Diagnostic {
+        .warning(
+            "State of turso_api_token \"\(DisplayText.escaped(name, limit: 100))\" (id \(DisplayText.escaped(id, limit: 100))) was changed outside Terraform",
+            "The state named it \"\(DisplayText.escaped(edited, limit: 100))\", but Turso lists the token with this id as \"\(DisplayText.escaped(name, limit: 100))\" (Turso cannot rename a token): the state file was edited. The name has been restored from Turso."
+        )
+    }
+
+    static func idRestored(from edited: String, to id: String, name: String) -> Diagnostic {
+        .warning(
+            "State of turso_api_token \"\(DisplayText.escaped(name, limit: 100))\" (id \(DisplayText.escaped(id, limit: 100))) was changed outside Terraform",
+            "The state gave it id \(DisplayText.escaped(edited, limit: 100)), but its sealed private state belongs to the token Turso lists with id \(DisplayText.escaped(id, limit: 100)): the state file was edited. The id and the sealed values have been restored."
+        )
+    }
+
+    static func idFound(name: String, id: String) -> Diagnostic {
+        .warning(
+            "turso_api_token \"\(DisplayText.escaped(name, limit: 100))\" found in Turso (id \(DisplayText.escaped(id, limit: 100)))",
+            "It was recorded without an id after a create whose answer was lost; Turso lists it, so its id is now in state. Its value is lost: if it is marked tainted, the next apply revokes it and creates a new one."
+        )
+    }
+
+    static func identityUndecided(label: String, remote: APIToken) -> Diagnostic {
+        .warning(
+            "\(label) does not match Turso",
+            "Turso does not list this name with this id; it lists API token \"\(DisplayText.escaped(remote.name, limit: 100))\" (id \(DisplayText.escaped(remote.id, limit: 100))), which may be this one, and the private state cannot confirm it (it does not open as this token's sealed copy): the state file may have been edited, or the token replaced outside Terraform. The state is kept as it is, so a live token is never lost from it. If the token was replaced elsewhere and should not be managed here, run `terraform state rm <address>`; to manage the listed token, remove it from state and `terraform import <address> <name>`."
+        )
     }
 
     static func empty(_ attribute: String) -> Diagnostic {
@@ -580,7 +796,7 @@ enum APITokenDiagnostics {
 
     static func sealFailed(name: String, _ error: any Error) -> Diagnostic {
         .warning(
-            "API token \"\(name)\" was created but not sealed in private state",
+            "API token \"\(DisplayText.escaped(name, limit: 100))\" was created but not sealed in private state",
             "The token exists and its value is in Terraform state; sealing a copy in private state failed (\(error)). The next refresh tries again."
         )
     }
@@ -594,25 +810,25 @@ enum APITokenDiagnostics {
 
     static func replacedOutsideTerraform(name: String, id: String, remoteID: String) -> Diagnostic {
         .warning(
-            "API token \"\(name)\" was replaced outside Terraform",
-            "The token Terraform created (id \(id)) no longer exists; Turso now has another token of that name (id \(remoteID)), created elsewhere. It is removed from state. To manage the other token, import it (`terraform import <address> \(name)`); to have Terraform create its own, revoke the other one (`turso auth api-tokens revoke \(name)`) or choose another name."
+            "API token \"\(DisplayText.escaped(name, limit: 100))\" was replaced outside Terraform",
+            "The token Terraform created (id \(DisplayText.escaped(id, limit: 100))) no longer exists; Turso now has another token of that name (id \(DisplayText.escaped(remoteID, limit: 100))), created elsewhere. It is removed from state. To manage the other token, import it (`terraform import <address> \(DisplayText.escaped(name, limit: 100))`); to have Terraform create its own, revoke the other one (`turso auth api-tokens revoke \(DisplayText.escaped(name, limit: 100))`) or choose another name."
         )
     }
 
     static func invalidImportID(_ id: String, problem: String) -> Diagnostic {
-        .error("Invalid import id", "Import an API token by its name, as in `terraform import turso_api_token.ci ci`. \"\(id)\" is not a token name: \(problem).")
+        .error("Invalid import id", "Import an API token by its name, as in `terraform import turso_api_token.ci ci`. \"\(DisplayText.escaped(id, limit: 100))\" is not a token name: \(problem).")
     }
 
     static func importNotFound(_ name: String) -> Diagnostic {
         .error(
-            "No API token named \"\(name)\"",
-            "Turso lists no API token named \"\(name)\" for the provider's API token's user. Check the name with `turso auth api-tokens list`; tokens of other users cannot be imported."
+            "No API token named \"\(DisplayText.escaped(name, limit: 100))\"",
+            "Turso lists no API token named \"\(DisplayText.escaped(name, limit: 100))\" for the provider's API token's user. Check the name with `turso auth api-tokens list`; tokens of other users cannot be imported."
         )
     }
 
     static func importedWithoutValue(_ name: String) -> Diagnostic {
         .warning(
-            "The value of API token \"\(name)\" cannot be recovered",
+            "The value of API token \"\(DisplayText.escaped(name, limit: 100))\" cannot be recovered",
             "Turso shows a token's value only when it is created, so the imported token's token attribute is null. If you need the value, have Terraform replace the token: `terraform apply -replace=<address>` revokes it and creates a new one."
         )
     }

@@ -14,7 +14,7 @@ enum ProviderDiagnostics {
     static func invalidBaseURL(_ url: String, source: String, at path: AttributePath?) -> Diagnostic {
         .error(
             "Invalid Turso API base URL",
-            "The value of \(source) must be an http:// or https:// URL such as https://api.turso.tech; got \"\(url)\".",
+            "The value of \(source) must be an http:// or https:// URL such as https://api.turso.tech; got \"\(DisplayText.redactedURL(url))\".",
             at: path
         )
     }
@@ -78,6 +78,23 @@ enum ProviderDiagnostics {
         )
     }
 
+    /// Private state in plain JSON: never sealed by this provider for this
+    /// resource, so not believed over the state.
+    static func privateStateNotSealed(resource: String) -> Diagnostic {
+        .warning(
+            "Private state of \(resource) is not sealed",
+            "Its private state holds plain JSON instead of a sealed envelope: it was written by a provider version from before sealing, or edited by hand. It is not trusted: the resource's state is kept as it is, and the private state is left unchanged. If the state file was edited by hand, restore it from a backup; otherwise replace the resource (`terraform apply -replace=<address>`) to seal a fresh copy."
+        )
+    }
+
+    /// Empty private state: the state's values could not be checked, and are sealed as they are.
+    static func privateStateSealedUnchecked(resource: String, attributes: [String]) -> Diagnostic {
+        .warning(
+            "Private state of \(resource) was empty",
+            "There was no sealed copy of its \(attributes.joined(separator: ", ")) to check the state against (a resource from before sealing, a failed seal, or private state removed by hand). The values in the state were sealed as they are; if the state file was edited, restore it from a backup."
+        )
+    }
+
     /// The state's copy of a secret differed from the sealed one, which was restored.
     static func stateRepaired(resource: String, attributes: [String]) -> Diagnostic {
         .warning(
@@ -90,6 +107,15 @@ enum ProviderDiagnostics {
         "Private state key not available",
         "The key that seals private state is not known at apply time (private_state_key depends on a value that is still unknown, or no key could be set up). Set private_state_key or TURSO_PRIVATE_STATE_KEY to a known secret."
     )
+
+    /// A header value with a line break would smuggle headers of its own into every request.
+    static func apiTokenHasControlCharacters(source: String, at path: AttributePath?) -> Diagnostic {
+        .error(
+            "Invalid Turso API token",
+            "The API token from \(source) contains a line break or another control character, which cannot be sent in an HTTP header (it would add headers of its own). Check how the value was set: a trailing newline from a file or a command is a common cause.",
+            at: path
+        )
+    }
 
     static let apiTokenMissing = Diagnostic.error(
         "No Turso API token configured",
@@ -112,12 +138,4 @@ enum ProviderDiagnostics {
         "Provider not configured",
         "A Turso resource or data source was used before Terraform configured the provider. This is a bug in the provider or in Terraform; please report it."
     )
-
-    static func internalValueError(_ error: ValueCodingError, context: String) -> Diagnostic {
-        .error(
-            "Provider produced an invalid value",
-            "While \(context): \(error). This is a bug in the provider; please report it.",
-            at: error.path.isEmpty ? nil : error.path
-        )
-    }
 }

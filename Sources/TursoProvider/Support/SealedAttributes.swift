@@ -36,32 +36,43 @@ struct SealedAttributes: Sendable {
         var state: CtyValue
         var `private`: [UInt8]
         var diagnostics: [Diagnostic]
+        /// The private state opened as this resource's own sealed envelope:
+        /// the state now holds its sealed values, and its id is confirmed.
+        var verified: Bool
     }
 
-    /// Read's part: restores state values that differ from the sealed ones
-    /// (an edited or damaged state file), re-seals plain, empty or
-    /// previous-key private state with the current key, and keeps private
-    /// state it cannot open byte for byte (a later run with the right key
-    /// may still open it). Without a vault (the key is not known yet)
-    /// everything passes through untouched.
+    /// Read's part, under one rule: only a sealed envelope that opens for
+    /// this resource (type and id) is trusted. Then state values that
+    /// differ from the sealed ones (an edited or damaged state file) are
+    /// restored, and a previous key's envelope is re-sealed with the
+    /// current key. Anything else in private state (plain JSON, bytes of no
+    /// known format, an envelope of another resource or key) is never
+    /// believed over the state: it is kept byte for byte (a later run with
+    /// the right key may still open it) and reported. Empty private state
+    /// (a resource from before sealing, or whose seal failed) gets the
+    /// state's values sealed, with a warning that they were taken unchecked.
+    /// Without a vault (the key is not known yet) everything passes
+    /// through untouched.
     ///
     /// - label: names the resource in warnings, e.g. `turso_api_token "ci" (id …)`.
     func reconcile(
         _ state: CtyValue, private blob: [UInt8], id: String, label: String, vault: (any PrivateStateVault)?
     ) -> Reconciled {
-        var result = Reconciled(state: state, private: blob, diagnostics: [])
+        var result = Reconciled(state: state, private: blob, diagnostics: [], verified: false)
         guard let vault else { return result }
         let binding = binding(id: id)
         switch vault.open(blob, for: binding) {
         case .sealed(let fields, let needsReseal):
+            result.verified = true
             restore(fields, into: &result, label: label)
             if needsReseal, let resealed = try? vault.seal(fields, for: binding) { result.private = resealed }
-        case .plain(let fields):
-            restore(fields, into: &result, label: label)
-            if let resealed = try? vault.seal(fields, for: binding) { result.private = resealed }
+        case .plain:
+            result.diagnostics.append(ProviderDiagnostics.privateStateNotSealed(resource: label))
         case .empty:
-            // Written before private state existed: the state's copy is all there is.
-            if let fields = fields(of: state), let sealed = try? vault.seal(fields, for: binding) { result.private = sealed }
+            if let fields = fields(of: state), let sealed = try? vault.seal(fields, for: binding) {
+                result.private = sealed
+                result.diagnostics.append(ProviderDiagnostics.privateStateSealedUnchecked(resource: label, attributes: names))
+            }
         case .unreadable(let problem):
             result.diagnostics.append(ProviderDiagnostics.privateStateUnreadable(resource: label, problem: problem))
         }
@@ -82,10 +93,18 @@ struct SealedAttributes: Sendable {
         return updated
     }
 
-    private func restore(_ fields: PrivateStateFields, into result: inout Reconciled, label: String) {
+    /// The fields of `blob` when it is a sealed envelope of this resource
+    /// type for `id`: Read tries the id Turso lists, to tell a state whose
+    /// id was edited from a token replaced outside Terraform.
+    func open(_ blob: [UInt8], id: String, vault: any PrivateStateVault) -> PrivateStateFields? {
+        if case .sealed(let fields, _) = vault.open(blob, for: binding(id: id)) { return fields }
+        return nil
+    }
+
+    func restore(_ fields: PrivateStateFields, into result: inout Reconciled, label: String) {
         var changed: [String] = []
         for name in names {
-            guard let sealed = fields[name], result.state[attribute: name].stringValue != sealed else { continue }
+            guard let sealed = fields[name], result.state[attribute: name].stringValue.map({ Array($0.utf8) }) != Array(sealed.utf8) else { continue }
             result.state = result.state.setting(name, to: .string(sealed))
             changed.append(name)
         }

@@ -139,7 +139,7 @@ private final class CurlLoopWorker {
             let (incoming, shuttingDown) = loop.takeInbox()
             if shuttingDown {
                 for transfer in incoming { transfer.finish(.failure(.cancelled)) }
-                for transfer in Array(active.values) { end(transfer, with: .failure(.cancelled)) }
+                for transfer in Array(active.values) { end(transfer, with: .failure(.cancelledInFlight)) }
                 return
             }
             for transfer in incoming { begin(transfer) }
@@ -149,7 +149,7 @@ private final class CurlLoopWorker {
                 collectFinished()
             }
             for transfer in Array(active.values) where transfer.transfer.isCancelled {
-                end(transfer, with: .failure(.cancelled))
+                end(transfer, with: .failure(.cancelledInFlight))
             }
             let timeout = active.isEmpty ? Self.idlePollMilliseconds : Self.busyPollMilliseconds
             if ccurl_multi_poll(library.api, multi.pointer, timeout) != CURLM_OK {
@@ -200,6 +200,9 @@ private final class CurlLoopWorker {
         apply(easy.set(CURLOPT_TIMEOUT_MS, Self.milliseconds(settings.requestTimeout)))
         apply(easy.set(CURLOPT_USERAGENT, copying: settings.userAgent))
         apply(easy.set(CURLOPT_TCP_KEEPALIVE, 1))
+        // Send the path as given: libcurl would otherwise resolve `.` and `..`
+        // segments, sending the request to another endpoint than the one meant.
+        apply(easy.set(CURLOPT_PATH_AS_IS, 1))
         switch request.method {
         case .get:
             apply(easy.set(CURLOPT_HTTPGET, 1))

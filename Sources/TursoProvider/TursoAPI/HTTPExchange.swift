@@ -42,9 +42,14 @@ struct TransportFailure: Error, Sendable {
     var kind: Kind
     /// libcurl's explanation (host and port, never headers).
     var message: String
-    /// Whether any of the request went out. When false the server surely
-    /// did not act on it, so even a create may be sent again.
+    /// Whether any of the request may have gone out. When false the server
+    /// surely did not act on it, so even a create may be sent again; when
+    /// true, the caller decides what happened by asking the server (the
+    /// transport never guesses).
     var requestSent: Bool
 
+    /// Cancelled before the request was handed to the network.
     static let cancelled = TransportFailure(kind: .cancelled, message: "cancelled", requestSent: false)
+    /// Cancelled while the request was under way: it may have reached the server.
+    static let cancelledInFlight = TransportFailure(kind: .cancelled, message: "cancelled while under way", requestSent: true)
 }

@@ -23,8 +23,12 @@ public struct TursoAPIError: Error, Sendable, CustomStringConvertible {
         case transport
         /// The calling task was cancelled (Terraform asked the provider to stop).
         case cancelled
-        /// A create may have succeeded without its answer arriving: the value is lost.
+        /// A create reached Turso and the token exists, but its value did not
+        /// arrive: the value is lost. `lostToken` names it.
         case createdButValueLost
+        /// A create may have reached Turso, and whether the token exists could
+        /// not be checked (the check failed, or the provider was told to stop).
+        case createOutcomeUnknown
         /// libcurl could not be loaded.
         case libcurlUnavailable
         /// An answer that is not what the API documents.
@@ -36,16 +40,24 @@ public struct TursoAPIError: Error, Sendable, CustomStringConvertible {
     public let detail: String
     /// The HTTP status, when Turso answered.
     public let statusCode: Int?
-    /// Turso's own `error` text, when it gave one.
+    /// Turso's own `error` text (escaped), when it gave one.
     public let apiMessage: String?
+    /// For `.createdButValueLost`: the token as Turso lists it, so the caller
+    /// can keep it in state (it exists, and must be revoked some day).
+    public let lostToken: APIToken?
 
-    init(kind: Kind, summary: String, detail: String, statusCode: Int? = nil, apiMessage: String? = nil) {
+    init(kind: Kind, summary: String, detail: String, statusCode: Int? = nil, apiMessage: String? = nil, lostToken: APIToken? = nil) {
         self.kind = kind
         self.summary = summary
         self.detail = detail
         self.statusCode = statusCode
         self.apiMessage = apiMessage
+        self.lostToken = lostToken
     }
+
+    /// Whether the token a create was asked for exists, or may exist, in
+    /// Turso although no value came back: the caller must keep track of it.
+    public var mayHaveCreated: Bool { kind == .createdButValueLost || kind == .createOutcomeUnknown }
 
     public var description: String { "\(summary): \(detail)" }
 
@@ -63,13 +75,15 @@ enum TursoOperation: Sendable, CustomStringConvertible {
     case revokeOrganizationToken(organization: String, id: String)
     case validateToken
 
+    /// Names and ids are escaped: they may come from a server's listing.
     var description: String {
         switch self {
-        case .createToken(let name): "creating API token \"\(name)\""
+        case .createToken(let name): "creating API token \"\(DisplayText.escaped(name))\""
         case .listTokens(nil): "listing API tokens"
-        case .listTokens(let organization?): "listing the API tokens of organization \"\(organization)\""
-        case .revokeToken(let name): "revoking API token \"\(name)\""
-        case .revokeOrganizationToken(let organization, let id): "revoking token \(id) of organization \"\(organization)\""
+        case .listTokens(let organization?): "listing the API tokens of organization \"\(DisplayText.escaped(organization))\""
+        case .revokeToken(let name): "revoking API token \"\(DisplayText.escaped(name))\""
+        case .revokeOrganizationToken(let organization, let id):
+            "revoking token \(DisplayText.escaped(id)) of organization \"\(DisplayText.escaped(organization))\""
         case .validateToken: "validating an API token"
         }
     }

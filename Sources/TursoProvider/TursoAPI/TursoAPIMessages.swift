@@ -48,8 +48,9 @@ extension TursoAPIError {
         )
     }
 
+    /// Only for creates, which name the token (see `conflict` for the rest).
     static func alreadyExists(_ operation: TursoOperation, status: Int, apiMessage: String?) -> TursoAPIError {
-        let name = if case .createToken(let name) = operation { name } else { "<name>" }
+        let name = if case .createToken(let name) = operation { DisplayText.escaped(name) } else { "" }
         return TursoAPIError(
             kind: .alreadyExists,
             summary: "An API token named \"\(name)\" already exists",
@@ -57,6 +58,32 @@ extension TursoAPIError {
                 + "name, revoke the existing token (`turso auth api-tokens revoke \(name)`), or bring it under "
                 + "Terraform with `terraform import`." + said(apiMessage),
             statusCode: status, apiMessage: apiMessage
+        )
+    }
+
+    /// A 409 to anything but a create: nothing the API documents.
+    static func conflict(_ operation: TursoOperation, apiMessage: String?) -> TursoAPIError {
+        TursoAPIError(
+            kind: .invalidResponse,
+            summary: "Turso reported a conflict",
+            detail: "Turso answered 409 Conflict while \(operation), which the API documents only for creating a token "
+                + "whose name is taken. Run Terraform again; if it persists, check the provider's base_url and any proxy "
+                + "in between." + said(apiMessage),
+            statusCode: 409, apiMessage: apiMessage
+        )
+    }
+
+    /// A listing with two tokens of one name: the provider will not guess which is meant.
+    static func duplicateName(_ operation: TursoOperation, name: String, ids: [String]) -> TursoAPIError {
+        let shown = DisplayText.escaped(name)
+        return TursoAPIError(
+            kind: .invalidResponse,
+            summary: "Turso lists \(ids.count) API tokens named \"\(shown)\"",
+            detail: "While \(operation), Turso listed more than one token named \"\(shown)\" (ids "
+                + ids.map { DisplayText.escaped($0, limit: 100) }.joined(separator: ", ")
+                + "), although token names are unique per user. The provider does not pick one: revoke the extra "
+                + "tokens (`turso auth api-tokens list`, `turso auth api-tokens revoke`), or check the provider's "
+                + "base_url and any proxy in between."
         )
     }
 
@@ -121,6 +148,7 @@ extension TursoAPIError {
         )
     }
 
+    /// - baseURL: as shown to the user (credentials redacted: see `TursoClient.displayBaseURL`).
     static func transport(_ operation: TursoOperation, failure: TransportFailure, attempts: Int, baseURL: String) -> TursoAPIError {
         let advice = switch failure.kind {
         case .resolve:
@@ -143,7 +171,7 @@ extension TursoAPIError {
             kind: .transport,
             summary: "Could not reach the Turso API",
             detail: "No answer from Turso while \(operation)" + (attempts > 1 ? " (\(attempts) attempts)" : "")
-                + ". \(advice) Error: \(failure.message)"
+                + ". \(advice) Error: \(DisplayText.escaped(failure.message))"
         )
     }
 
@@ -168,28 +196,30 @@ extension TursoAPIError {
     }
 
     /// The create request failed after Turso got it, and the token now exists.
-    static func createdButValueLost(name: String, cause: String) -> TursoAPIError {
-        TursoAPIError(
+    /// What becomes of the token is the caller's to say (turso_api_token
+    /// keeps it in state, to be replaced).
+    static func createdButValueLost(name: String, cause: String, token: APIToken) -> TursoAPIError {
+        let shown = DisplayText.escaped(name)
+        return TursoAPIError(
             kind: .createdButValueLost,
-            summary: "API token \"\(name)\" was created but its value was lost",
-            detail: "The request creating API token \"\(name)\" failed after it reached Turso (\(cause)), and the token "
-                + "now exists in Turso. Turso shows a token's value only in the answer to its creation, so Terraform "
-                + "cannot recover it and will not create it again blindly. Either revoke it "
-                + "(`turso auth api-tokens revoke \(name)`) and apply again to get a new one, or, if you do not need "
-                + "its value, bring it under Terraform with `terraform import`."
+            summary: "API token \"\(shown)\" was created but its value was lost",
+            detail: "The request creating API token \"\(shown)\" failed after it reached Turso (\(cause)), and Turso "
+                + "now lists the token (id \(DisplayText.escaped(token.id, limit: 100))). Turso shows a token's value only "
+                + "in the answer to its creation, so the value cannot be recovered.",
+            lostToken: token
         )
     }
 
     /// The create request failed after Turso may have got it, and checking failed too.
     static func createOutcomeUnknown(name: String, cause: String, check: TursoAPIError) -> TursoAPIError {
-        TursoAPIError(
-            kind: .createdButValueLost,
-            summary: "API token \"\(name)\" may have been created, with its value lost",
-            detail: "The request creating API token \"\(name)\" failed after it may have reached Turso (\(cause)), and "
-                + "listing the tokens to check failed as well. Run `turso auth api-tokens list`: if \"\(name)\" is "
-                + "listed, its value is lost; revoke it (`turso auth api-tokens revoke \(name)`) and apply again, or "
-                + "bring it under Terraform with `terraform import`. If it is not listed, apply again. "
-                + "Checking failed with: \(check.summary): \(check.detail)"
+        let shown = DisplayText.escaped(name)
+        return TursoAPIError(
+            kind: .createOutcomeUnknown,
+            summary: "API token \"\(shown)\" may have been created, with its value lost",
+            detail: "The request creating API token \"\(shown)\" failed after it may have reached Turso (\(cause)), "
+                + "and listing the tokens to check failed as well (\(check.summary)"
+                + (check.apiMessage.map { ": \($0)" } ?? "") + "). If Turso created it, its value "
+                + "is lost: Turso shows a value only in the answer to its creation."
         )
     }
 

@@ -15,16 +15,21 @@ extension TursoClient {
         /// Repeating it has no further effect: retried on 429, 502, 503, 504
         /// and on connection failures, even after the request went out.
         case idempotent
-        /// A create: repeated without a second thought only when Turso surely
-        /// did not act on it (nothing sent, 429, 503). After any other failure
-        /// `check` runs first: it throws when the token now exists (or cannot
-        /// be checked), and returns when sending again is safe.
+        /// A create: repeated without a second thought only when the request
+        /// surely never reached Turso (nothing sent). After any other failure
+        /// (429 and 5xx answers included: a server may act and still answer
+        /// so) `check` runs first: it throws when the token now exists (or
+        /// cannot be checked), and returns when sending again is safe.
         case create(check: @Sendable (_ cause: String) async throws(TursoAPIError) -> Void)
     }
 
     private enum Verdict {
         case done(HTTPResponse)
         case retry(retryAfter: Duration?, maybeProcessed: Bool, cause: String)
+        /// No usable answer to a request that may have reached the server,
+        /// and not worth repeating: a create checks whether it landed, then
+        /// `error` is thrown.
+        case checkThenFail(cause: String, error: TursoAPIError)
     }
 
     /// Sends a request until an attempt gives a final answer, retrying as
@@ -32,10 +37,19 @@ extension TursoClient {
     /// answer whatever its status (callers map it); throws for cancellation,
     /// for failures that retrying cannot mend, and when retries run out
     /// without any answer.
+    ///
+    /// - stopRequested: checked before each attempt, besides the task's
+    ///   cancellation (a create runs shielded from cancellation; see createToken).
     func exchange(
         _ operation: TursoOperation, _ method: HTTPRequest.Method, _ path: String,
-        bearer: String? = nil, body: TursoJSON? = nil, repetition: Repetition = .idempotent
+        bearer: String? = nil, body: TursoJSON? = nil, repetition: Repetition = .idempotent,
+        stopRequested: @Sendable () -> Bool = { false }
     ) async throws(TursoAPIError) -> Exchange {
+        // A line break in a header value would add headers of its own; the
+        // configuration refuses such tokens, and this makes sure of it.
+        guard !DisplayText.hasControlCharacters(bearer ?? apiToken) else {
+            throw .invalidArgument(operation, problem: "the API token contains a line break or another control character")
+        }
         var headers = [authorization(bearer), "Accept: application/json"]
         if body != nil { headers.append("Content-Type: application/json") }
         let isCreate = if case .create = repetition { true } else { false }
@@ -46,7 +60,7 @@ extension TursoClient {
         var ambiguous = false
         while true {
             attempt += 1
-            if Task.isCancelled { throw .cancelled(operation) }
+            if Task.isCancelled || stopRequested() { throw .cancelled(operation) }
             let started = ContinuousClock.now
             let outcome: Result<HTTPResponse, TransportFailure>
             do {
@@ -65,12 +79,15 @@ extension TursoClient {
                 guard maybeProcessed else { break }
                 ambiguous = true
                 if case .create(let check) = repetition { try await check(cause) }
+            case .checkThenFail(let cause, let error):
+                if case .create(let check) = repetition { try await check(cause) }
+                throw error
             }
             let delay = policy.delay(afterAttempt: attempt, retryAfter: retryAfter, random: options.random())
             guard attempt < policy.maxAttempts, waited + delay <= policy.maxTotalDelay else {
                 switch outcome {
                 case .success(let response): return Exchange(response: response, attempts: attempt, afterAmbiguousAttempt: ambiguous)
-                case .failure(let failure): throw .transport(operation, failure: failure, attempts: attempt, baseURL: baseURL)
+                case .failure(let failure): throw .transport(operation, failure: failure, attempts: attempt, baseURL: displayBaseURL)
                 }
             }
             waited += delay
@@ -90,8 +107,9 @@ extension TursoClient {
             var retryAfter: Duration? { response.retryAfter.flatMap { RetryAfter.parse($0, now: options.clock.now()) } }
             var cause: String { "Turso answered \(response.status)" + (apiMessage(response.body).map { ": \($0)" } ?? "") }
             switch response.status {
-            // Turso refused before acting: safe to send again, even a create.
-            case 429, 503: return .retry(retryAfter: retryAfter, maybeProcessed: false, cause: cause)
+            // Turso should refuse before acting; a create is checked all the
+            // same, as a server (or a proxy) may act and still answer so.
+            case 429, 503: return .retry(retryAfter: retryAfter, maybeProcessed: isCreate, cause: cause)
             // A gateway gave up on Turso, which may have acted all the same.
             case 502, 504: return .retry(retryAfter: retryAfter, maybeProcessed: true, cause: cause)
             // Other server errors are not retried, except a create once its
@@ -100,17 +118,27 @@ extension TursoClient {
             default: return .done(response)
             }
         case .failure(let failure):
+            let cause = DisplayText.escaped(failure.message)
             switch failure.kind {
             case .cancelled:
+                if isCreate, failure.requestSent {
+                    return .checkThenFail(
+                        cause: "Terraform asked the provider to stop, and Turso had not answered within "
+                            + "\(options.stopGracePeriod) of that", error: .cancelled(operation)
+                    )
+                }
                 throw .cancelled(operation)
             case .libraryUnavailable:
                 throw .libcurlUnavailable(reason: failure.message)
             case .resolve, .connect:
-                return .retry(retryAfter: nil, maybeProcessed: false, cause: failure.message)
+                return .retry(retryAfter: nil, maybeProcessed: false, cause: cause)
             case .timeout, .connectionLost:
-                return .retry(retryAfter: nil, maybeProcessed: failure.requestSent, cause: failure.message)
+                return .retry(retryAfter: nil, maybeProcessed: failure.requestSent, cause: cause)
             case .tls, .responseTooLarge, .other:
-                throw .transport(operation, failure: failure, attempts: attempt, baseURL: baseURL)
+                let error = TursoAPIError.transport(operation, failure: failure, attempts: attempt, baseURL: displayBaseURL)
+                // Bytes that are not an HTTP answer, or too many of them: the server may have acted.
+                if isCreate, failure.requestSent { return .checkThenFail(cause: cause, error: error) }
+                throw error
             }
         }
     }

@@ -17,6 +17,9 @@ public final class TursoClient: Sendable {
         /// How long a listing is reused. The provider's own creates and
         /// revokes invalidate it at once; changes made elsewhere show after this.
         public var listCacheLifetime: Duration = .seconds(10)
+        /// How long a create already sent is still awaited once Terraform
+        /// asked the provider to stop: its token must not be lost.
+        public var stopGracePeriod: Duration = .seconds(30)
 
         /// Waits between attempts; tests record the delays instead.
         package var sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
@@ -31,7 +34,7 @@ public final class TursoClient: Sendable {
     }
 
     let baseURL: String
-    private let apiToken: String
+    let apiToken: String
     let options: Options
     let transport: CurlTransport
     let listCache: TokenListCache
@@ -68,9 +71,20 @@ public final class TursoClient: Sendable {
     }
 
     /// The user's token named `name`, or nil. Served from the shared listing,
-    /// so reading many tokens costs a handful of API calls.
+    /// so reading many tokens costs a handful of API calls. Names are
+    /// compared byte for byte, as Turso compares them (`café` written with
+    /// a combining accent is another name); a listing with two tokens of
+    /// one name is an error, never a silent pick.
     public func token(named name: String) async throws(TursoAPIError) -> APIToken? {
-        try await listTokens().first { $0.name == name }
+        try Self.token(named: name, in: try await listTokens(), .listTokens(organization: nil))
+    }
+
+    static func token(named name: String, in tokens: [APIToken], _ operation: TursoOperation) throws(TursoAPIError) -> APIToken? {
+        let matches = tokens.filter { APIToken.sameName($0.name, name) }
+        guard matches.count <= 1 else {
+            throw .duplicateName(operation, name: name, ids: matches.map(\.id))
+        }
+        return matches.first
     }
 
     /// Revokes the user's token named `name`. Throws `.notFound` when there
@@ -154,14 +168,16 @@ public final class TursoClient: Sendable {
         switch response.status {
         case 400:
             // Turso has answered a duplicate name with 400 too.
-            if message?.lowercased().contains("already exists") == true {
+            if case .createToken = operation, message?.lowercased().contains("already exists") == true {
                 return .alreadyExists(operation, status: 400, apiMessage: message)
             }
             return .invalidRequest(operation, status: 400, apiMessage: message)
         case 401: return .authentication(operation, apiMessage: message)
         case 403: return .forbidden(operation, apiMessage: message)
         case 404: return .notFound(operation, apiMessage: message)
-        case 409: return .alreadyExists(operation, status: 409, apiMessage: message)
+        case 409:
+            guard case .createToken = operation else { return .conflict(operation, apiMessage: message) }
+            return .alreadyExists(operation, status: 409, apiMessage: message)
         case 405, 411, 413, 415, 422: return .invalidRequest(operation, status: response.status, apiMessage: message)
         case 429: return .rateLimited(operation, attempts: attempts, apiMessage: message)
         case 500...599: return .server(operation, status: response.status, attempts: attempts, apiMessage: message)
@@ -169,24 +185,31 @@ public final class TursoClient: Sendable {
         }
     }
 
-    /// Turso's `{"error": "..."}` text, shortened, with any token value removed.
+    /// Turso's `{"error": "..."}` text, with any token value removed, then
+    /// escaped and shortened: it is the server's text, shown in a terminal.
     func apiMessage(_ body: [UInt8], redacting secret: String? = nil) -> String? {
         guard let text = (try? TursoJSON.parse(body))?["error"]?.stringValue, !text.isEmpty else { return nil }
-        var message = String(text.prefix(500))
+        var message = String(text.prefix(4096))
         for value in [apiToken, secret ?? ""] where value.count >= 8 {
             message = message.replacing(value, with: "<redacted>")
         }
-        return message
+        return DisplayText.escaped(message)
     }
 
-    /// Percent-encodes everything but RFC 3986's unreserved characters.
+    /// The base URL as messages show it: without credentials, escaped.
+    var displayBaseURL: String { DisplayText.redactedURL(baseURL) }
+
+    /// Percent-encodes everything but RFC 3986's unreserved characters
+    /// other than `.`: a segment `.` or `..` sent as is would be taken as a
+    /// dot segment and removed on the way (by the HTTP library or any proxy),
+    /// sending the request to another endpoint. `%2E` is never removed.
     static func pathSegment(_ text: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var encoded: [UInt8] = []
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 encoded.append(byte)
             default:
                 encoded += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]

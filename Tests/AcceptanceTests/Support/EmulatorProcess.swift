@@ -102,6 +102,12 @@ final class EmulatorProcess: @unchecked Sendable {
 
     func clearRequests() async throws { _ = try await call("DELETE", "/_emulator/requests") }
 
+    /// API requests the emulator has read, answered or still held by a delay.
+    func received() async throws -> Int {
+        struct Count: Decodable { var received: Int }
+        return try JSONDecoder().decode(Count.self, from: try await call("GET", "/_emulator/received")).received
+    }
+
     func addFault(_ fault: Fault) async throws { _ = try await call("POST", "/_emulator/faults", body: try JSONEncoder().encode(fault)) }
 
     /// Revokes a token as if someone did it elsewhere.
