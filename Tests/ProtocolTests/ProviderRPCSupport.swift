@@ -21,10 +21,12 @@ enum TursoTypes {
     static let timedToken = CtyType.object([
         "name": .string, "ttl": .string, "renew_before": .string, "triggers": .map(.string),
         "id": .string, "token": .string, "expires_at": .string,
+        "seal_token": .bool, "sealed_token": .string, "token_version": .number,
     ])
     static let apiToken = CtyType.object([
         "name": .string, "organization": .string, "group": .string, "scopes": .set(.string), "rotation_period": .string,
         "triggers": .map(.string), "id": .string, "token": .string, "created_at": .string,
+        "name_prefix": .string, "seal_token": .bool, "sealed_token": .string, "token_version": .number,
     ])
     static let listedToken = CtyType.object([
         "name": .string, "id": .string, "organization": .string, "group": .string, "scopes": .list(.string), "created_at": .string,

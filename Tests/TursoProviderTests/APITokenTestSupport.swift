@@ -54,6 +54,8 @@ struct APITokenDriver {
     let resource: APITokenResource
     let type = APITokenResource.schema.impliedType
     static let computed = ["id", "token", "created_at"]
+    /// Every computed attribute, as Terraform's proposal carries them over.
+    static let allComputed = computed + ["sealed_token", "token_version"]
 
     func config(
         name: String = "ci", organization: String? = nil, group: String? = nil, scopes: [String]? = nil,
@@ -73,7 +75,7 @@ struct APITokenDriver {
     /// it leaves null taken from the prior state.
     func proposed(_ config: CtyValue, prior: CtyValue) -> CtyValue {
         guard !prior.isNull else { return config }
-        return config.setting(Dictionary(uniqueKeysWithValues: Self.computed.map { ($0, prior[attribute: $0]) }))
+        return config.setting(Dictionary(uniqueKeysWithValues: Self.allComputed.map { ($0, prior[attribute: $0]) }))
     }
 
     func validate(_ config: CtyValue) async -> [Diagnostic] {

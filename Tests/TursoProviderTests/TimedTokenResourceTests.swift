@@ -45,7 +45,7 @@ struct TimedTokenResourceTests {
     func proposed(_ config: CtyValue, prior: CtyValue) -> CtyValue {
         guard !prior.isNull else { return config }
         var value = config
-        for name in ["ttl", "renew_before", "id", "token", "expires_at"] where config[attribute: name].isNull {
+        for name in ["ttl", "renew_before", "id", "token", "expires_at", "sealed_token", "token_version"] where config[attribute: name].isNull {
             value = value.setting(name, to: prior[attribute: name])
         }
         return value
@@ -118,12 +118,16 @@ struct TimedTokenResourceTests {
         #expect(response.diagnostics.isEmpty)
     }
 
-    @Test("Once expired, Read removes the token and Plan forces replacement")
+    @Test("Once expired, Read keeps the token and Plan forces replacement, after a refresh or without one")
     func expiryRotates() async throws {
         let created = try await create(config(ttl: "10m"))
         clock.advance(by: .minutes(10))
+        // Kept, so the plan replaces it (and its replace_triggered_by dependents).
         let readResponse = await read(created.newState, private: created.private)
-        #expect(readResponse.newState.isNull)
+        #expect(readResponse.newState == created.newState)
+        #expect(readResponse.private == created.private)
+        let refreshed = await plan(config(ttl: "10m"), prior: readResponse.newState, priorPrivate: readResponse.private)
+        #expect(refreshed.requiresReplace == ["expires_at"])
         // -refresh=false: the plan alone must rotate.
         let planned = await plan(config(ttl: "10m"), prior: created.newState, priorPrivate: created.private)
         #expect(planned.requiresReplace == ["expires_at"])
@@ -135,7 +139,7 @@ struct TimedTokenResourceTests {
         let created = try await create(config(ttl: "10m"))
         clock.advance(by: .seconds(599))
         #expect(await plan(config(ttl: "10m"), prior: created.newState).requiresReplace.isEmpty)
-        #expect(!(await read(created.newState, private: created.private)).newState.isNull)
+        #expect(await read(created.newState, private: created.private).newState == created.newState)
     }
 
     @Test("renew_before replaces the token that much earlier, and changes in place")
@@ -269,5 +273,50 @@ final class CountingRandomSource: RandomSource {
             return value
         }
         return (0..<count).map { UInt8(truncatingIfNeeded: Int(next) &* 31 &+ $0) }
+    }
+}
+
+/// `seal_token = true` and `token_version` on `turso_timed_token`.
+@Suite("turso_timed_token with seal_token")
+struct TimedTokenSealTokenTests {
+    let base: TimedTokenResourceTests
+
+    init() async { base = await TimedTokenResourceTests() }
+
+    func config(seal: Bool?) -> CtyValue { base.config().setting("seal_token", to: seal.map(CtyValue.bool) ?? .null(.bool)) }
+
+    @Test("token is null in plan and state; sealed_token opens to the token; private state holds no value")
+    func sealedOnly() async throws {
+        let planned = await base.plan(config(seal: true))
+        #expect(planned.plannedState[attribute: "token"] == .null(.string))
+        #expect(!planned.plannedState[attribute: "sealed_token"].isKnown)
+        let created = try await base.create(config(seal: true))
+        let state = created.newState
+        #expect(created.diagnostics.isEmpty)
+        #expect(state[attribute: "token"] == .null(.string))
+        let id = try #require(state[attribute: "id"].stringValue)
+        let token = try SealedToken.open(try #require(state[attribute: "sealed_token"].stringValue), vault: base.vault).get()
+        #expect(token.hasPrefix(TimedTokenResource.tokenPrefix))
+        #expect(state[attribute: "token_version"] == .number(CtyNumber(base.start.seconds * 1000)))
+        guard case .sealed(let fields, _) = base.vault.open(created.private, for: TimedTokenResource.sealedOnly.binding(id: id)) else {
+            Issue.record("private state does not open as sealed-only")
+            return
+        }
+        #expect(fields.values.keys.sorted() == ["expires_at", "sealed_token"])
+        let read = await base.read(state, private: created.private)
+        #expect(read.newState == state && read.diagnostics.isEmpty)
+        // Changing seal_token replaces; null and false are the same.
+        #expect(await base.plan(config(seal: false), prior: state).requiresReplace == ["seal_token"])
+        let plain = try await base.create(config(seal: nil))
+        #expect(await base.plan(config(seal: false), prior: plain.newState).requiresReplace.isEmpty)
+    }
+
+    @Test("A state from before token_version gets it back from expires_at and ttl on read")
+    func tokenVersionFromOldState() async throws {
+        let created = try await base.create(base.config(ttl: "10m"))
+        let old = created.newState.setting("token_version", to: .null(.number))
+        base.clock.advance(by: .minutes(3))
+        let read = await base.read(old, private: created.private)
+        #expect(read.newState[attribute: "token_version"] == .number(CtyNumber(base.start.seconds * 1000)))
     }
 }

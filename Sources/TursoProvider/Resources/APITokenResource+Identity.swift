@@ -42,14 +42,14 @@ extension APITokenResource: ResourceWithIdentity {
     /// resources produce it: Turso never shows a value again, so `token` is
     /// null, and `created_at` is midnight UTC of the day Turso reports.
     static func state(importedFrom remote: APIToken) -> CtyValue {
-        .object(type: schema.impliedType, [
+        withTokenVersion(.object(type: schema.impliedType, [
             "name": .string(remote.name),
             "id": .string(remote.id),
             "organization": remote.organization.map(CtyValue.string) ?? .null(.string),
             "group": remote.group.map(CtyValue.string) ?? .null(.string),
             "scopes": remote.scopes.map { .set(of: .string, $0.map(CtyValue.string)) } ?? .null(.set(.string)),
             "created_at": createdAt(tursoDate: remote.createdAt),
-        ])
+        ]))
     }
 }
 

@@ -22,9 +22,18 @@ struct APITokenResource: ManagedResource {
 
     static let schema = Schema(block: SchemaBlock(
         attributes: [
-            .required("name", .string, """
+            .optionalComputed("name", .string, """
                 The token's name in Turso, unique among your tokens. Changing it replaces the token. \
-                Also the id to give `terraform import`.
+                Also the id to give `terraform import`. Set exactly one of `name` and `name_prefix`; \
+                with `name_prefix`, the name chosen at apply.
+                """),
+            .optional("name_prefix", .string, """
+                Instead of `name`: the token's name is this prefix followed by a unique suffix chosen \
+                at apply (shown in `name`), so a replacement can be created while the token it \
+                replaces still exists. With `lifecycle { create_before_destroy = true }` a rotation \
+                (`rotation_period`, `triggers`, a change of scope) creates the new token before it \
+                revokes the old one; with a fixed `name` it cannot, as Turso refuses a second token of \
+                the same name. Changing it replaces the token.
                 """),
             .optional("organization", .string, """
                 The slug of the organization the token is restricted to: it can act only on that \
@@ -54,8 +63,25 @@ struct APITokenResource: ManagedResource {
                 Arbitrary values that, when changed, replace the token. Use it to tie the token to \
                 something else, for example `{ environment = var.environment_id }`.
                 """),
+            .optional("seal_token", .bool, """
+                Keep the token out of state: when `true`, `token` is null and `sealed_token` holds \
+                the value sealed under the provider's private-state key, so the state file holds \
+                the token in no readable form. Defaults to `false`. Changing it replaces the token.
+                """),
             .computed("id", .string, """
                 Turso's id of the token.
+                """),
+            .computed("sealed_token", .string, """
+                With `seal_token = true`: the token sealed (XChaCha20-Poly1305) under the provider's \
+                `private_state_key` and bound to this resource, as `turso_api_token:<id>:<sealed>`. \
+                `terraform-provider-turso unseal` prints the token from it, given the key in \
+                `TURSO_PRIVATE_STATE_KEY`. Null otherwise.
+                """),
+            .computed("token_version", .number, """
+                A number that changes with every new token: when it was created, in Unix \
+                milliseconds (for an imported token, midnight UTC of the day Turso reports). Give it \
+                to a `*_wo_version` argument alongside a write-only copy of the token, so the copy is \
+                written again whenever the token is replaced.
                 """),
             .computed("token", .string, sensitive: true, """
                 The token's value, to use as a bearer token with the Turso Platform API. Turso shows it \
@@ -83,6 +109,7 @@ struct APITokenResource: ManagedResource {
         if let name = config[attribute: "name"].stringValue, let problem = nameProblem(name) {
             diagnostics.append(APITokenDiagnostics.invalidName(name, problem: problem))
         }
+        diagnostics += validateNamePrefix(config)
         for attribute in ["organization", "group"] {
             guard let value = config[attribute: attribute].stringValue else { continue }
             if value.isEmpty {
@@ -139,6 +166,37 @@ struct APITokenResource: ManagedResource {
         return now >= createdAt.adding(period)
     }
 
+    /// `name_prefix`: set, it must be a usable start of a name, and exactly
+    /// one of `name` and `name_prefix` is set (unknown ones are checked later).
+    static func validateNamePrefix(_ config: CtyValue) -> [Diagnostic] {
+        let name = config[attribute: "name"]
+        let prefix = config[attribute: "name_prefix"]
+        var diagnostics: [Diagnostic] = []
+        if let text = prefix.stringValue, let problem = nameProblem(text) {
+            diagnostics.append(APITokenDiagnostics.invalidNamePrefix(text, problem: problem))
+        }
+        guard name.isKnown, prefix.isKnown else { return diagnostics }
+        if !name.isNull, !prefix.isNull { diagnostics.append(APITokenDiagnostics.nameAndPrefix) }
+        if name.isNull, prefix.isNull { diagnostics.append(APITokenDiagnostics.nameOrPrefixRequired) }
+        return diagnostics
+    }
+
+    /// With no `name` in the configuration, the planned name of a new token
+    /// is unknown: apply chooses it from `name_prefix`.
+    static func nameFromPrefix(_ config: CtyValue) -> [String: CtyValue] {
+        config[attribute: "name"].isNull ? ["name": .unknown(.string)] : [:]
+    }
+
+    /// `prefix` and 12 random lowercase hex digits (48 bits: two tokens of
+    /// one prefix colliding is as likely as a one in 10^14 draw). A
+    /// collision fails cleanly anyway: Turso refuses a duplicate name.
+    func uniqueName(prefix: String?) -> String? {
+        guard let prefix else { return nil }
+        let hex = Array("0123456789abcdef".utf8)
+        let suffix = context.random.bytes(6).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0F)]] }
+        return prefix + String(decoding: suffix, as: UTF8.self)
+    }
+
     // MARK: Plan
 
     func plan(_ request: PlanResourceChangeRequest) async -> PlanResourceChangeResponse {
@@ -153,9 +211,12 @@ struct APITokenResource: ManagedResource {
             return PlanResourceChangeResponse(plannedState: proposed, plannedPrivate: request.priorPrivate, diagnostics: diagnostics)
         }
         let newToken: [String: CtyValue] = ["id": .unknown(.string), "token": .unknown(.string), "created_at": .unknown(.string)]
+            .merging(Self.sealedNewToken(request.config)) { $1 }
         if prior.isNull {
             // Created at apply, never here: Terraform may plan twice.
-            return PlanResourceChangeResponse(plannedState: proposed.setting(newToken), diagnostics: diagnostics + apiNeededAtApply())
+            return PlanResourceChangeResponse(
+                plannedState: proposed.setting(newToken).setting(Self.nameFromPrefix(request.config)), diagnostics: diagnostics + apiNeededAtApply()
+            )
         }
 
         var planned = proposed
@@ -179,6 +240,15 @@ struct APITokenResource: ManagedResource {
             }
         }
         if !planned[attribute: "triggers"].sameTriggers(as: prior[attribute: "triggers"]) { replace.append("triggers") }
+        // Not known yet: it may turn out different, which only a new token can honour.
+        if !planned[attribute: "seal_token"].isKnown || Self.sealsToken(planned) != Self.sealsToken(prior) {
+            replace.append("seal_token")
+        }
+        // A new prefix needs a new name; dropping the prefix for the same
+        // name written out (or for another name, replaced above) does not.
+        if planned[attribute: "name_prefix"] != prior[attribute: "name_prefix"], !planned[attribute: "name_prefix"].isNull {
+            replace.append("name_prefix")
+        }
         // A period not known yet cannot be checked; apply then keeps the token.
         if replace.isEmpty, let period = Self.rotationPeriod(planned).period,
            Self.isRotationDue(prior, period: period, now: context.clock.now()) {
@@ -192,7 +262,8 @@ struct APITokenResource: ManagedResource {
             return PlanResourceChangeResponse(plannedState: planned, plannedPrivate: request.priorPrivate, diagnostics: diagnostics)
         }
         return PlanResourceChangeResponse(
-            plannedState: planned.setting(newToken), requiresReplace: replace, plannedPrivate: request.priorPrivate,
+            plannedState: planned.setting(newToken).setting(Self.nameFromPrefix(request.config)), requiresReplace: replace,
+            plannedPrivate: request.priorPrivate,
             diagnostics: diagnostics + apiNeededAtApply()
         )
     }
@@ -236,7 +307,9 @@ struct APITokenResource: ManagedResource {
         // Checked before creating: a token whose value cannot be sealed
         // should not exist.
         guard let vault = context.privateStateVault() else { return failed([ProviderDiagnostics.privateStateKeyUnavailableAtApply]) }
-        guard let name = planned[attribute: "name"].stringValue else { return failed([APITokenDiagnostics.unknownAtApply]) }
+        guard let name = planned[attribute: "name"].stringValue ?? uniqueName(prefix: planned[attribute: "name_prefix"].stringValue) else {
+            return failed([APITokenDiagnostics.unknownAtApply])
+        }
 
         let journal = context.createJournal
         let now = context.clock.now()
@@ -261,13 +334,30 @@ struct APITokenResource: ManagedResource {
         } catch {
             // Nothing created; but an abandoned token of an earlier run may still stand.
             if !abandonedEarlier { journal?.forget(baseURL: client.baseURL, name: name) }
-            return failed([error.diagnostic(at: error.kind == .alreadyExists ? "name" : nil)])
+            let taken = error.kind == .alreadyExists
+            // A fixed name under create_before_destroy ends here: say what works.
+            let hint = taken && planned[attribute: "name_prefix"].isNull ? [APITokenDiagnostics.namePrefixHint] : []
+            return failed([error.diagnostic(at: taken ? "name" : nil)] + hint)
         }
-        let newState = planned.setting([
+        var newState = planned.setting([
+            "name": .string(name),
             "id": .string(created.id), "token": .string(created.token), "created_at": .string(RFC3339.format(context.clock.now())),
+            "sealed_token": .null(.string), "token_version": .number(CtyNumber(context.clock.nowMilliseconds())),
         ])
+        if Self.sealsToken(planned) {
+            // Only the sealed form goes to Terraform.
+            do {
+                let sealedToken = try SealedToken.seal(created.token, resourceType: typeName, id: created.id, vault: vault)
+                newState = newState.setting(["token": .null(.string), "sealed_token": .string(sealedToken)])
+            } catch {
+                // The token exists: keep it tracked (destroy revokes it), but not its value.
+                return ApplyResourceChangeResponse(
+                    newState: newState.setting("token", to: .null(.string)), diagnostics: [APITokenDiagnostics.sealTokenFailed(name: name, error)]
+                )
+            }
+        }
         do {
-            let sealed = try Self.sealed.seal(newState, id: created.id, with: vault)
+            let sealed = try Self.sealedAttributes(for: newState).seal(newState, id: created.id, with: vault)
             return ApplyResourceChangeResponse(newState: newState, private: sealed, diagnostics: diagnostics)
         } catch {
             // The token exists and its value is in state: keep both. The
@@ -331,6 +421,36 @@ struct APITokenResource: ManagedResource {
     /// Turso (the envelope is bound to the id, so an edited id is found by
     /// trying the ids Turso lists; see read).
     static let sealed = SealedAttributes(resourceType: "turso_api_token", names: ["token", "created_at", "name"])
+    /// With `seal_token`: the sealed form stands for the token (the value
+    /// itself is nowhere in the state file, private state included).
+    static let sealedOnly = SealedAttributes(resourceType: "turso_api_token", names: ["sealed_token", "created_at", "name"])
+
+    static func sealedAttributes(for state: CtyValue) -> SealedAttributes { sealsToken(state) ? sealedOnly : sealed }
+
+    /// `seal_token`, null meaning false.
+    static func sealsToken(_ value: CtyValue) -> Bool { value[attribute: "seal_token"].boolValue ?? false }
+
+    /// The planned `token`, `sealed_token` and `token_version` of a token
+    /// created at apply: with `seal_token` the token is null already in the
+    /// plan; while `seal_token` is unknown, either may get the value.
+    static func sealedNewToken(_ config: CtyValue) -> [String: CtyValue] {
+        let known = config[attribute: "seal_token"].isKnown
+        let sealed = sealsToken(config)
+        return [
+            "token": known && sealed ? .null(.string) : .unknown(.string),
+            "sealed_token": known && !sealed ? .null(.string) : .unknown(.string),
+            "token_version": .unknown(.number),
+        ]
+    }
+
+    /// `token_version` for a state without one (imported, or written before
+    /// it existed): `created_at` in milliseconds.
+    static func withTokenVersion(_ state: CtyValue) -> CtyValue {
+        guard state[attribute: "token_version"].isNull, let createdAt = state[attribute: "created_at"].stringValue.flatMap(RFC3339.parse) else {
+            return state
+        }
+        return state.setting("token_version", to: .number(CtyNumber(createdAt.seconds * 1000)))
+    }
 
     // MARK: Read
 
@@ -340,7 +460,11 @@ struct APITokenResource: ManagedResource {
         let id = current[attribute: "id"].stringValue ?? ""
         let name = current[attribute: "name"].stringValue ?? ""
         let label = Self.label(name: name, id: id)
-        var reconciled = Self.sealed.reconcile(current, private: request.private, id: id, label: label, vault: context.privateStateVault())
+        let attributes = Self.sealedAttributes(for: current)
+        var reconciled = attributes.resealingSealedToken(
+            attributes.reconcile(current, private: request.private, id: id, label: label, vault: context.privateStateVault()),
+            id: id, vault: context.privateStateVault()
+        )
         func response() -> ReadResourceResponse {
             ReadResourceResponse(newState: reconciled.state, private: reconciled.private, diagnostics: reconciled.diagnostics)
         }
@@ -398,6 +522,7 @@ struct APITokenResource: ManagedResource {
         case .undecided(let remote):
             reconciled.diagnostics.append(APITokenDiagnostics.identityUndecided(label: label, remote: remote))
         }
+        reconciled.state = Self.withTokenVersion(reconciled.state)
         return response()
     }
 
@@ -465,7 +590,7 @@ struct APITokenResource: ManagedResource {
     ) -> Identity? {
         guard !blob.isEmpty, let vault, let fields = sealed.open(blob, id: owner.id, vault: vault) else { return nil }
         var result = SealedAttributes.Reconciled(state: state.setting("id", to: .string(owner.id)), private: blob, diagnostics: [], verified: true)
-        sealed.restore(fields, into: &result, label: label(name: owner.name, id: owner.id))
+        sealedAttributes(for: state).restore(fields, into: &result, label: label(name: owner.name, id: owner.id))
         return .repaired(
             owner, state: result.state, APITokenDiagnostics.idRestored(from: editedID, to: owner.id, name: owner.name), envelopeOpened: true
         )
@@ -636,6 +761,26 @@ enum APITokenDiagnostics {
         )
     }
 
+    static func invalidNamePrefix(_ prefix: String, problem: String) -> Diagnostic {
+        .error("Invalid name_prefix", "The prefix \"\(prefix)\" cannot start a token name: \(problem). Use letters, digits, '-' and '_'.", at: "name_prefix")
+    }
+
+    static let nameAndPrefix = Diagnostic.error(
+        "name and name_prefix conflict",
+        "Set either name (a fixed name) or name_prefix (a name chosen at apply, needed for create_before_destroy rotation), not both.",
+        at: "name_prefix"
+    )
+
+    static let namePrefixHint = Diagnostic.warning(
+        "Replacing a token with create_before_destroy needs name_prefix",
+        "If this token is being replaced under lifecycle { create_before_destroy = true }, its fixed name is still held by the token it replaces. Use name_prefix instead of name: each token then gets a unique name, and the new one is created before the old one is revoked."
+    )
+
+    static let nameOrPrefixRequired = Diagnostic.error(
+        "name or name_prefix required",
+        "Set name to the token's name in Turso, or name_prefix to have a unique name chosen at apply."
+    )
+
     static let unknownAtApply = Diagnostic.error(
         "API token name unknown at apply",
         "The token's name must be known when it is created. This is a bug in the provider or in Terraform; please report it."
@@ -645,6 +790,13 @@ enum APITokenDiagnostics {
         .warning(
             "API token \"\(DisplayText.escaped(name, limit: 100))\" was created but not sealed in private state",
             "The token exists and its value is in Terraform state; sealing a copy in private state failed (\(error)). The next refresh tries again."
+        )
+    }
+
+    static func sealTokenFailed(name: String, _ error: any Error) -> Diagnostic {
+        .error(
+            "API token \"\(name)\" was created but its value could not be sealed",
+            "The token exists in Turso and is in Terraform state, but sealing its value for sealed_token failed (\(error)), and with seal_token the value is never stored unsealed. Replace it (`terraform apply -replace=<address>`) to get a token with a sealed value."
         )
     }
 

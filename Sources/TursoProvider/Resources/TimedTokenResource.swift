@@ -4,9 +4,12 @@ import TerraformPlugin
 /// replaced automatically once it expires (or once it is within
 /// `renew_before` of expiring).
 ///
-/// Expiry follows hashicorp/time's `time_rotating`: Read removes an expired
-/// token from state so the next plan creates a new one, and Plan itself also
-/// forces replacement, so `-refresh=false` still rotates.
+/// Expiry: Read keeps an expired (or due) token in state and Plan replaces
+/// it, with refresh and with `-refresh=false` alike. Not hashicorp/time's
+/// `time_rotating` way (Read removes it, the next plan creates a new one):
+/// a resource that vanishes is created, not replaced, so its
+/// `replace_triggered_by` dependents were left alone
+/// (hashicorp/terraform-provider-time#118).
 struct TimedTokenResource: ManagedResource {
     let context: ProviderContext
 
@@ -40,6 +43,11 @@ struct TimedTokenResource: ManagedResource {
                 Arbitrary values that, when changed, replace the token. Use it to tie the \
                 token's lifetime to something else, for example `{ deployment = var.release }`.
                 """),
+            .optional("seal_token", .bool, """
+                Keep the token out of state: when `true`, `token` is null and `sealed_token` holds \
+                the value sealed under the provider's private-state key, so the state file holds \
+                the token in no readable form. Defaults to `false`. Changing it replaces the token.
+                """),
             .computed("id", .string, """
                 The token's identifier, `timed-token-id-` followed by a random UUID.
                 """),
@@ -47,6 +55,17 @@ struct TimedTokenResource: ManagedResource {
                 The token value: `token-` followed by a UUID from a cryptographic random source. \
                 Minted at apply, never at plan. Stored in state (mark outputs that use it \
                 `sensitive`) and sealed in private state.
+                """),
+            .computed("sealed_token", .string, """
+                With `seal_token = true`: the token sealed (XChaCha20-Poly1305) under the provider's \
+                `private_state_key` and bound to this resource, as `turso_timed_token:<id>:<sealed>`. \
+                `terraform-provider-turso unseal` prints the token from it, given the key in \
+                `TURSO_PRIVATE_STATE_KEY`. Null otherwise.
+                """),
+            .computed("token_version", .number, """
+                A number that changes with every new token: when it was minted, in Unix \
+                milliseconds. Give it to a `*_wo_version` argument alongside a write-only copy of \
+                the token, so the copy is written again whenever the token is replaced.
                 """),
             .computed("expires_at", .string, """
                 When the token expires, as an RFC 3339 timestamp in UTC (`2026-01-02T15:04:05Z`). \
@@ -131,7 +150,7 @@ struct TimedTokenResource: ManagedResource {
             "ttl": settings.map { .string($0.ttlText) } ?? proposed[attribute: "ttl"].orUnknownIfNull(.string),
             "renew_before": settings.map { .string($0.renewBeforeText) } ?? proposed[attribute: "renew_before"].orUnknownIfNull(.string),
         ])
-        let newToken: [String: CtyValue] = ["id": .unknown(.string), "token": .unknown(.string), "expires_at": .unknown(.string)]
+        let newToken = Self.newToken(sealToken: request.config[attribute: "seal_token"])
 
         // Create: the values are minted at apply, never here (Terraform may plan twice).
         let prior = request.priorState
@@ -142,6 +161,10 @@ struct TimedTokenResource: ManagedResource {
         var replace: [AttributePath] = []
         if planned[attribute: "name"] != prior[attribute: "name"] { replace.append("name") }
         if !planned[attribute: "triggers"].sameTriggers(as: prior[attribute: "triggers"]) { replace.append("triggers") }
+        // Not known yet: it may turn out different, which only a new token can honour.
+        if !planned[attribute: "seal_token"].isKnown || Self.sealsToken(planned) != Self.sealsToken(prior) {
+            replace.append("seal_token")
+        }
         if let settings {
             let priorTTL = prior[attribute: "ttl"].stringValue.flatMap { try? TokenDuration.parse($0).get() }
             if priorTTL != settings.ttl { replace.append("ttl") }
@@ -160,6 +183,7 @@ struct TimedTokenResource: ManagedResource {
             // with the same length): the token stays.
             planned = planned.setting([
                 "id": prior[attribute: "id"], "token": prior[attribute: "token"], "expires_at": prior[attribute: "expires_at"],
+                "sealed_token": prior[attribute: "sealed_token"], "token_version": prior[attribute: "token_version"],
             ])
             return PlanResourceChangeResponse(plannedState: planned, plannedPrivate: request.priorPrivate, diagnostics: diagnostics)
         }
@@ -177,7 +201,7 @@ struct TimedTokenResource: ManagedResource {
             // Destroy: the token only ever existed in state.
             return ApplyResourceChangeResponse(newState: planned)
         }
-        if !request.priorState.isNull, planned[attribute: "token"].isKnown {
+        if !request.priorState.isNull, planned[attribute: "id"].isKnown {
             // In-place update: the planned state already holds the token.
             return ApplyResourceChangeResponse(newState: planned, private: request.plannedPrivate)
         }
@@ -191,9 +215,10 @@ struct TimedTokenResource: ManagedResource {
         let id = Self.idPrefix + context.random.uuid4()
         let token = Self.tokenPrefix + context.random.uuid4()
         let expiresAt = RFC3339.format(context.clock.now().adding(settings.ttl))
-        let newState = planned.setting([
+        var newState = planned.setting([
             "ttl": .string(settings.ttlText), "renew_before": .string(settings.renewBeforeText),
             "id": .string(id), "token": .string(token), "expires_at": .string(expiresAt),
+            "sealed_token": .null(.string), "token_version": .number(CtyNumber(context.clock.nowMilliseconds())),
         ])
         guard let vault = context.privateStateVault() else {
             return ApplyResourceChangeResponse(
@@ -201,7 +226,12 @@ struct TimedTokenResource: ManagedResource {
             )
         }
         do {
-            let sealed = try Self.sealed.seal(newState, id: id, with: vault)
+            if Self.sealsToken(planned) {
+                // Only the sealed form leaves this function.
+                let sealedToken = try SealedToken.seal(token, resourceType: typeName, id: id, vault: vault)
+                newState = newState.setting(["token": .null(.string), "sealed_token": .string(sealedToken)])
+            }
+            let sealed = try Self.sealedAttributes(for: newState).seal(newState, id: id, with: vault)
             return ApplyResourceChangeResponse(newState: newState, private: sealed, diagnostics: diagnostics)
         } catch {
             return ApplyResourceChangeResponse(
@@ -212,6 +242,27 @@ struct TimedTokenResource: ManagedResource {
 
     /// The token and its expiry, sealed in private state.
     static let sealed = SealedAttributes(resourceType: "turso_timed_token", names: ["token", "expires_at"])
+    /// With `seal_token`: the sealed form stands for the token (the value
+    /// itself is nowhere in the state file, private state included).
+    static let sealedOnly = SealedAttributes(resourceType: "turso_timed_token", names: ["sealed_token", "expires_at"])
+
+    static func sealedAttributes(for state: CtyValue) -> SealedAttributes { sealsToken(state) ? sealedOnly : sealed }
+
+    /// `seal_token`, null meaning false.
+    static func sealsToken(_ value: CtyValue) -> Bool { value[attribute: "seal_token"].boolValue ?? false }
+
+    /// The planned computed values of a token minted at apply. With
+    /// `seal_token` the token is null already in the plan; while `seal_token`
+    /// is unknown, either may get the value.
+    static func newToken(sealToken: CtyValue) -> [String: CtyValue] {
+        let known = sealToken.isKnown
+        let sealed = sealToken.boolValue ?? false
+        return [
+            "id": .unknown(.string), "expires_at": .unknown(.string), "token_version": .unknown(.number),
+            "token": known && sealed ? .null(.string) : .unknown(.string),
+            "sealed_token": known && !sealed ? .null(.string) : .unknown(.string),
+        ]
+    }
 
     static func binding(id: String) -> PrivateStateBinding { sealed.binding(id: id) }
 
@@ -222,14 +273,24 @@ struct TimedTokenResource: ManagedResource {
         if state.isNull { return ReadResourceResponse(newState: state, private: request.private) }
         let id = state[attribute: "id"].stringValue ?? ""
         // Private state holds the authoritative copy of the secret.
-        let reconciled = Self.sealed.reconcile(
+        let attributes = Self.sealedAttributes(for: state)
+        let reconciled = attributes.resealingSealedToken(attributes.reconcile(
             state, private: request.private, id: id, label: "turso_timed_token \(id)", vault: context.privateStateVault()
+        ), id: id, vault: context.privateStateVault())
+        // A due token stays: Plan replaces it (see the type's comment).
+        return ReadResourceResponse(
+            newState: Self.withTokenVersion(reconciled.state), private: reconciled.private, diagnostics: reconciled.diagnostics
         )
-        if Self.isDue(reconciled.state, now: context.clock.now()) {
-            // Gone from state: the next plan creates a fresh token.
-            return ReadResourceResponse(newState: .null(Self.schema.impliedType), private: [], diagnostics: reconciled.diagnostics)
-        }
-        return ReadResourceResponse(newState: reconciled.state, private: reconciled.private, diagnostics: reconciled.diagnostics)
+    }
+
+    /// A state written before `token_version` existed gets the mint time
+    /// back from `expires_at` minus `ttl`, so it has one without a new token.
+    static func withTokenVersion(_ state: CtyValue) -> CtyValue {
+        guard state[attribute: "token_version"].isNull,
+              let expiresAt = state[attribute: "expires_at"].stringValue.flatMap(RFC3339.parse),
+              let ttl = state[attribute: "ttl"].stringValue.flatMap({ try? TokenDuration.parse($0).get() })
+        else { return state }
+        return state.setting("token_version", to: .number(CtyNumber((expiresAt.seconds - ttl.wholeSeconds) * 1000)))
     }
 
     // MARK: Import

@@ -20,6 +20,14 @@ public struct UnixTime: Hashable, Comparable, Sendable {
 /// themselves, so expiry can be tested exactly with a clock the tests move.
 public protocol Clock: Sendable {
     func now() -> UnixTime
+    /// Milliseconds since the epoch: for `token_version`, which must differ
+    /// between two tokens created within the same second.
+    func nowMilliseconds() -> Int64
+}
+
+extension Clock {
+    /// A clock without finer time: its second, in milliseconds.
+    public func nowMilliseconds() -> Int64 { now().seconds * 1000 }
 }
 
 /// The real wall clock.
@@ -30,5 +38,11 @@ public struct SystemClock: Clock {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return UnixTime(seconds: Int64(spec.tv_sec))
+    }
+
+    public func nowMilliseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 }

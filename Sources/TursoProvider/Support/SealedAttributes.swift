@@ -79,6 +79,20 @@ struct SealedAttributes: Sendable {
         return result
     }
 
+    /// With `seal_token`: a `sealed_token` that opened only with a previous
+    /// key is sealed again with the current one, in state and in private
+    /// state alike, so that the previous key can be retired.
+    func resealingSealedToken(_ result: Reconciled, id: String, vault: (any PrivateStateVault)?) -> Reconciled {
+        guard names.contains("sealed_token"), let vault,
+              let text = result.state[attribute: "sealed_token"].stringValue,
+              let resealed = SealedToken.resealed(text, vault: vault)
+        else { return result }
+        var updated = result
+        updated.state = result.state.setting("sealed_token", to: .string(resealed))
+        if let blob = try? seal(updated.state, id: id, with: vault) { updated.private = blob }
+        return updated
+    }
+
     /// The fields of `blob` when it is a sealed envelope of this resource
     /// type for `id`: Read tries the id Turso lists, to tell a state whose
     /// id was edited from a token replaced outside Terraform.

@@ -128,6 +128,11 @@ final class EmulatorProcess: @unchecked Sendable {
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
+    /// Whether Turso would accept `token` as a bearer (`GET /v1/auth/validate` answers 200).
+    func accepts(_ token: String) async -> Bool {
+        (try? await call("GET", "/v1/auth/validate", bearer: token)) != nil
+    }
+
     /// One request on its own connection (`Connection: close`), read to
     /// the end. Throws unless the emulator answers 200.
     private func call(_ method: String, _ path: String, bearer: String? = nil, body: Data? = nil) async throws -> Data {

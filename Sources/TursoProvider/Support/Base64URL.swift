@@ -1,6 +1,23 @@
-/// base64url (RFC 4648 §5) decoding, padding optional, for JWT segments.
-/// Any other byte is refused rather than skipped.
+/// base64url (RFC 4648 §5): sealed tokens are written without padding (no
+/// `:` to clash with their separators, no `/` or `+` to escape anywhere);
+/// decoding takes padding as optional, as JWT segments are read too. Any
+/// other byte is refused rather than skipped.
 enum Base64URL {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let chunk = bytes[index..<min(index + 3, bytes.count)]
+            let value = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (16 - 8 * UInt32($1.offset)) }
+            for position in 0...chunk.count { output.append(alphabet[Int(value >> (18 - 6 * UInt32(position)) & 0x3F)]) }
+            index += 3
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
     static func decode(_ text: Substring) -> [UInt8]? {
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count * 3 / 4)
