@@ -11,6 +11,9 @@ public struct TursoProvider: Provider {
         String(cString: CTursoVersion_text()).filter { !$0.isWhitespace }
     )
 
+    /// Where Terraform finds it (`source = "turso-swift/turso"`).
+    public var address: String { "registry.terraform.io/turso-swift/turso" }
+
     let context: ProviderContext
 
     /// - Parameters:
