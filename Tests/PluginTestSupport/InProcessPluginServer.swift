@@ -31,7 +31,7 @@ public final class InProcessPluginServer: @unchecked Sendable {
             do {
                 let credentials: ServerCredentials
                 if let clientIdentity {
-                    let certificate = try SelfSignedCertificate.generate()
+                    let certificate = try SelfSignedCertificate.generateEd25519()
                     certificatePEM.value = certificate.certificatePEM
                     credentials = ServerCredentials.mutualTLS(certificate, clientRootsPEM: clientIdentity.certificatePEM)!
                 } else {

@@ -9,6 +9,8 @@ private struct TimingHandler: RPCHandler {
     let arrivals = LockedBox(0)
     /// Calls of `/test.Timing/AwaitCancel` that saw their task cancelled.
     let cancellations = LockedBox(0)
+    /// Calls of `/test.Timing/AwaitCancel` that reached the handler.
+    let waiters = LockedBox(0)
 
     static let streamingMethods: Set<String> = ["/test.Timing/Count", "/test.Timing/StreamFail", "/test.Timing/AwaitCancelStream"]
 
@@ -34,6 +36,7 @@ private struct TimingHandler: RPCHandler {
 
     /// Waits (up to 5 minutes) for the task to be cancelled; true if it was.
     private func awaitCancel() async -> Bool {
+        waiters.mutate { $0 += 1 }
         do {
             try await Task.sleep(for: .seconds(300))
             return false
@@ -257,14 +260,19 @@ struct ServerConcurrencyTests {
 
     // The evidence is the handler's own record of its cancellation, waited
     // for as a rendezvous; the task would otherwise sleep for 5 minutes.
+    // The deadlines only have to outlast the call's way to the handler (on
+    // a connection already made), which a loaded machine can slow.
     @Test("A client deadline that passes cancels the handler's task, unary and streaming")
     func deadlineCancelsHandler() async throws {
         let running = try Running()
-        let unary = await running.client.call("/test.Timing/AwaitCancel", timeout: .milliseconds(300))
+        #expect(await running.client.call("/test.Timing/Echo", request: [1]).response == [1])
+        let unary = await running.client.call("/test.Timing/AwaitCancel", timeout: .seconds(3))
         #expect(unary.status == .deadlineExceeded, "\(unary)")
+        #expect(running.handler.waiters.value == 1, "the call reached the handler before its deadline")
         #expect(await Self.eventually { running.handler.cancellations.value == 1 })
-        let stream = await running.client.streamingCall("/test.Timing/AwaitCancelStream", timeout: .milliseconds(300))
+        let stream = await running.client.streamingCall("/test.Timing/AwaitCancelStream", timeout: .seconds(3))
         #expect(stream.status == .deadlineExceeded, "\(stream)")
+        #expect(running.handler.waiters.value == 2, "the call reached the handler before its deadline")
         #expect(await Self.eventually { running.handler.cancellations.value == 2 })
         // The server goes on serving, and nothing is left in a handler.
         #expect(await running.client.call("/test.Timing/Echo", request: [5]).response == [5])
@@ -274,12 +282,14 @@ struct ServerConcurrencyTests {
     @Test("Cancelling calls in flight cancels their handlers' tasks")
     func clientCancelCancelsHandler() async throws {
         let running = try Running()
+        #expect(await running.client.call("/test.Timing/Echo", request: [1]).response == [1])
         // Many calls at once, each given up by its client.
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<20 {
-                group.addTask { _ = await running.client.call("/test.Timing/AwaitCancel", timeout: .milliseconds(500)) }
+                group.addTask { _ = await running.client.call("/test.Timing/AwaitCancel", timeout: .seconds(3)) }
             }
         }
+        #expect(running.handler.waiters.value == 20, "every call reached the handler before its deadline")
         #expect(await Self.eventually { running.handler.cancellations.value == 20 }, "\(running.handler.cancellations.value) of 20")
         #expect(await running.shutdown() == .drained)
     }

@@ -12,7 +12,7 @@ public enum PluginServer {
     ///    `configuration.protocolVersion` among `PLUGIN_PROTOCOL_VERSIONS`
     ///    (else exits 1 with what was offered).
     /// 2. AutoMTLS: when `PLUGIN_CLIENT_CERT` is set, serves TLS with a fresh
-    ///    self-signed P-256 certificate and accepts only clients presenting
+    ///    self-signed Ed25519 certificate and accepts only clients presenting
     ///    that certificate; plaintext otherwise.
     /// 3. Listens on a fresh Unix socket under `PLUGIN_UNIX_SOCKET_DIR`
     ///    (else `TMPDIR`, else /tmp), prints the one handshake line
@@ -24,7 +24,9 @@ public enum PluginServer {
     ///    `grpc.health.v1.Health/Check` itself, and everything else with
     ///    UNIMPLEMENTED.
     ///
-    /// SIGINT is ignored; SIGTERM removes the socket and ends the process.
+    /// SIGINT and SIGPIPE are ignored; SIGTERM and the other terminating
+    /// signals remove the socket and end the process, as does the death of
+    /// the process that launched us (SIGTERM through `PR_SET_PDEATHSIG`).
     /// Blocks the calling thread, which becomes the server's completion-queue
     /// thread: call it from synchronous top-level code, not from the main actor.
     public static func serve(handler: any RPCHandler, configuration: PluginServerConfiguration = .init()) -> Never {
@@ -34,11 +36,15 @@ public enum PluginServer {
         // (`...Tf4dn_n`), so release builds served a garbage router and
         // crashed at the first GetProviderSchema.
         ProcessSignals.ignoreInterrupts()
+        ProcessSignals.endWithParent()
         let request: Handshake.Request
         switch Handshake.negotiate(configuration, environment: { name in getenv(name).map { String(cString: $0) } }) {
         case .success(let negotiated): request = negotiated
         case .failure(let error): fail(error)
         }
+
+        // Checked before a socket exists: the handshake line could never be read.
+        guard isWritable(STDOUT_FILENO) else { fail(.stdoutClosed) }
 
         let library = GRPCLibrary()
         let socketPath: String
@@ -51,16 +57,25 @@ public enum PluginServer {
             )
             socketPath = try PluginSocket.uniquePath(in: request.socketDirectory)
             ProcessSignals.removeOnTermination(socketPath: socketPath)
-            server = try PluginGRPCServer(
-                handler: handler,
-                options: .init(socketPath: socketPath, configuration: configuration),
-                credentials: credentials
-            )
+            do {
+                server = try PluginGRPCServer(
+                    handler: handler,
+                    options: .init(socketPath: socketPath, configuration: configuration),
+                    credentials: credentials
+                )
+            } catch {
+                // gRPC builds its TLS context while it binds, so a client
+                // certificate that only looked like one fails here: say so,
+                // not that the folder is bad.
+                if let pem = request.clientCertificatePEM, !parsesAsPEMCertificate(pem) { throw .invalidClientCertificate }
+                throw error
+            }
         } catch {
             fail(error)
         }
 
-        announce(Handshake.line(protocolVersion: request.protocolVersion, socketPath: socketPath, certificateBase64: certificateBase64))
+        announce(Handshake.line(protocolVersion: request.protocolVersion, socketPath: socketPath, certificateBase64: certificateBase64),
+                 socketPath: socketPath)
         PluginLog.debug("plugin server: serving", ["address": socketPath, "tls": String(!certificateBase64.isEmpty)])
 
         let outcome = server.run()
@@ -90,16 +105,26 @@ public enum PluginServer {
     /// Writes the handshake line, the only output ever made on stdout, then
     /// points stdout at stderr so that stray output cannot reach the host's
     /// handshake reader.
-    private static func announce(_ line: String) {
+    private static func announce(_ line: String, socketPath: String) {
         var bytes = Array(line.utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
             if written < 0, errno == EINTR { continue }
-            // The host is gone: nobody will ever connect.
-            guard written > 0 else { exit(1) }
+            guard written > 0 else {
+                // The host is gone (EPIPE: SIGPIPE is ignored): nobody will
+                // ever connect, and the socket must not stay behind.
+                unlink(socketPath)
+                fail(.handshakeNotWritten(errno: written < 0 ? errno : 0))
+            }
             bytes = bytes.dropFirst(written)
         }
         dup2(STDERR_FILENO, STDOUT_FILENO)
+    }
+
+    /// Whether `descriptor` is open for writing.
+    private static func isWritable(_ descriptor: Int32) -> Bool {
+        let flags = fcntl(descriptor, F_GETFL)
+        return flags >= 0 && flags & O_ACCMODE != O_RDONLY
     }
 
     private static func fail(_ error: PluginServerError) -> Never {
