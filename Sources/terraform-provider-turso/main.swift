@@ -3,4 +3,4 @@
 import TerraformPlugin
 import TursoProvider
 
-servePlugin(provider: TursoProvider())
+servePlugin(provider: TursoProvider(), address: "registry.terraform.io/turso-swift/turso")

@@ -14,7 +14,7 @@ public final class InProcessPluginServer: @unchecked Sendable {
     private let outcome = LockedBox<PluginGRPCServer.Outcome?>(nil)
 
     /// `clientIdentity` non-nil: AutoMTLS requiring that client certificate.
-    public init(
+    package init(
         handler: some RPCHandler,
         configuration: PluginServerConfiguration = .init(),
         clientIdentity: ClientIdentity?

@@ -4,7 +4,7 @@ import Glibc
 
 /// Serves a plugin to the program that launched it (Terraform, OpenTofu),
 /// as a go-plugin server does.
-public enum PluginServer {
+package enum PluginServer {
     /// Runs the plugin until the host asks it to stop, then exits the process.
     ///
     /// 1. Handshake: requires the host's magic cookie (else tells the person
@@ -29,18 +29,34 @@ public enum PluginServer {
     /// the process that launched us (SIGTERM through `PR_SET_PDEATHSIG`).
     /// Blocks the calling thread, which becomes the server's completion-queue
     /// thread: call it from synchronous top-level code, not from the main actor.
-    public static func serve(handler: any RPCHandler, configuration: PluginServerConfiguration = .init()) -> Never {
+    ///
+    /// Debug mode (`debugProviderAddress` given, from `-debug`): serves
+    /// without being launched by a host (no magic cookie, plaintext, as
+    /// terraform-plugin-go's `WithDebug`), prints the `TF_REATTACH_PROVIDERS`
+    /// value for Terraform, and serves every Terraform run that reattaches
+    /// (Terraform does not stop a provider it reattached to) until Ctrl-C,
+    /// SIGTERM or `Shutdown`.
+    package static func serve(
+        handler: any RPCHandler, configuration: PluginServerConfiguration = .init(), debugProviderAddress: String? = nil
+    ) -> Never {
         // `handler` is an existential on purpose: with `some RPCHandler`,
         // Swift 6.3.1's optimizer specialised this function for
         // ProviderRouter with the handler treated as a dead argument
         // (`...Tf4dn_n`), so release builds served a garbage router and
         // crashed at the first GetProviderSchema.
-        ProcessSignals.ignoreInterrupts()
-        ProcessSignals.endWithParent()
+        let environment = { (name: String) in getenv(name).map { String(cString: $0) } }
         let request: Handshake.Request
-        switch Handshake.negotiate(configuration, environment: { name in getenv(name).map { String(cString: $0) } }) {
-        case .success(let negotiated): request = negotiated
-        case .failure(let error): fail(error)
+        if debugProviderAddress != nil {
+            // Run by a person (or a debugger), who stops it with Ctrl-C.
+            ProcessSignals.ignoreBrokenPipes()
+            request = Handshake.debugRequest(configuration, environment: environment)
+        } else {
+            ProcessSignals.ignoreInterrupts()
+            ProcessSignals.endWithParent()
+            switch Handshake.negotiate(configuration, environment: environment) {
+            case .success(let negotiated): request = negotiated
+            case .failure(let error): fail(error)
+            }
         }
 
         // Checked before a socket exists: the handshake line could never be read.
@@ -56,7 +72,7 @@ public enum PluginServer {
                 certificateBase64: &certificateBase64
             )
             socketPath = try PluginSocket.uniquePath(in: request.socketDirectory)
-            ProcessSignals.removeOnTermination(socketPath: socketPath)
+            ProcessSignals.removeOnTermination(socketPath: socketPath, interruptsToo: debugProviderAddress != nil)
             do {
                 server = try PluginGRPCServer(
                     handler: handler,
@@ -74,8 +90,15 @@ public enum PluginServer {
             fail(error)
         }
 
-        announce(Handshake.line(protocolVersion: request.protocolVersion, socketPath: socketPath, certificateBase64: certificateBase64),
-                 socketPath: socketPath)
+        if let debugProviderAddress {
+            let instructions = Handshake.reattachInstructions(
+                providerAddress: debugProviderAddress, protocolVersion: request.protocolVersion, pid: Int(getpid()), socketPath: socketPath
+            )
+            announce(instructions, socketPath: socketPath, thenRedirect: false)
+        } else {
+            announce(Handshake.line(protocolVersion: request.protocolVersion, socketPath: socketPath, certificateBase64: certificateBase64),
+                     socketPath: socketPath, thenRedirect: true)
+        }
         PluginLog.debug("plugin server: serving", ["address": socketPath, "tls": String(!certificateBase64.isEmpty)])
 
         let outcome = server.run()
@@ -105,7 +128,7 @@ public enum PluginServer {
     /// Writes the handshake line, the only output ever made on stdout, then
     /// points stdout at stderr so that stray output cannot reach the host's
     /// handshake reader.
-    private static func announce(_ line: String, socketPath: String) {
+    private static func announce(_ line: String, socketPath: String, thenRedirect: Bool) {
         var bytes = Array(line.utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
@@ -118,7 +141,7 @@ public enum PluginServer {
             }
             bytes = bytes.dropFirst(written)
         }
-        dup2(STDERR_FILENO, STDOUT_FILENO)
+        if thenRedirect { dup2(STDERR_FILENO, STDOUT_FILENO) }
     }
 
     /// Whether `descriptor` is open for writing.

@@ -11,6 +11,10 @@ enum ProcessSignals {
     /// write either: with SIGPIPE ignored the write just fails.
     static func ignoreInterrupts() {
         signal(SIGINT, SIG_IGN)
+        ignoreBrokenPipes()
+    }
+
+    static func ignoreBrokenPipes() {
         signal(SIGPIPE, SIG_IGN)
     }
 
@@ -27,7 +31,9 @@ enum ProcessSignals {
     /// die of the signal as before, so the host still sees how we ended. Call
     /// before the socket exists, so no window is left where it would stay
     /// behind.
-    static func removeOnTermination(socketPath path: String) {
+    /// `interruptsToo`: SIGINT as well (debug mode, where Ctrl-C is how a
+    /// person stops the plugin).
+    static func removeOnTermination(socketPath path: String, interruptsToo: Bool = false) {
         // The handler may run on any thread at any time, so it reads only this
         // buffer, written once here before the handler is installed, and calls
         // only async-signal-safe functions.
@@ -42,7 +48,7 @@ enum ProcessSignals {
         // removal, then the first signal's default action.
         sigfillset(&action.sa_mask)
         action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)  // 0x80000000
-        for signalNumber in terminating { sigaction(signalNumber, &action, nil) }
+        for signalNumber in terminating + (interruptsToo ? [SIGINT] : []) { sigaction(signalNumber, &action, nil) }
     }
 
     /// Asks the kernel to send SIGTERM (which removes the socket, above) when
