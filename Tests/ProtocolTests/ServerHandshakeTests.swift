@@ -177,4 +177,20 @@ struct ServerHandshakeTests {
         let big = [0x12, 0x80, 0x80, 0x40] + [UInt8](repeating: 0xC1, count: 1 << 20)
         #expect(RequestFieldBudget.refusal(for: big) == nil)
     }
+
+    @Test("For tfplugin6 methods the budget follows protobuf-c's descriptors: a value that parses as protobuf is one field")
+    func fieldBudgetWithSchema() {
+        // ApplyResourceChange.Request{config (4): DynamicValue{msgpack (1): 1 MiB of "a"}}.
+        // "a" is field 12 as fixed64: 116,508 fields if read as a message.
+        let value = [UInt8](repeating: 0x61, count: 1 << 20)
+        let dynamic: [UInt8] = [0x0A, 0x80, 0x80, 0x40] + value
+        let request: [UInt8] = [0x22, 0x84, 0x80, 0x40] + dynamic
+        #expect(RequestFieldBudget.refusal(for: request, method: "/tfplugin6.Provider/ApplyResourceChange") == nil)
+        #expect(RequestFieldBudget.refusal(for: request) != nil, "without a schema the contents count as fields")
+        // Unknown fields inside a known nested message still count.
+        let flood = (0..<400_000).map { (index: Int) -> UInt8 in index.isMultiple(of: 2) ? 0xF8 : 0x00 }
+        let nestedFlood: [UInt8] = [0x22, 0x80, 0xB5, 0x18] + flood
+        #expect(RequestFieldBudget.refusal(for: nestedFlood, method: "/tfplugin6.Provider/ApplyResourceChange") != nil)
+        #expect(RequestFieldBudget.requestDescriptors.count >= 13, "\(RequestFieldBudget.requestDescriptors.keys.sorted())")
+    }
 }
