@@ -170,7 +170,7 @@ struct ServerConcurrencyTests {
     @Test("A request of tiny unknown fields past the field budget is refused before the handler sees it")
     func fieldFlood() async throws {
         let running = try Running()
-        // 1 MiB of 2-byte fields: 524,288 of them, past 65,536 + 1 MiB / 64.
+        // 1 MiB of 2-byte fields: 524,288 of them, past 65,536 + 1 MiB / 128.
         let flood = (0..<(1 << 20)).map { (index: Int) -> UInt8 in index.isMultiple(of: 2) ? 0xF8 : 0x00 }
         let refused = await running.client.call("/test.Timing/Echo", request: flood, timeout: .seconds(60))
         #expect(refused.status == .resourceExhausted, "\(refused)")

@@ -170,7 +170,7 @@ struct ServerHandshakeTests {
         #expect([UInt8]([0x08, 0x01, 0x0F]).withUnsafeBufferPointer { RequestFieldBudget.countFields($0, depth: 0, stopAbove: 100) } == 1)
         let request: [UInt8] = [0x0a, 0x03] + Array("abc".utf8)
         #expect(RequestFieldBudget.refusal(for: request) == nil)
-        // 200,000 unknown varint fields (2 bytes each): far past 65,536 + 400,000 / 64.
+        // 200,000 unknown varint fields (2 bytes each): far past 65,536 + 400,000 / 128.
         let flood = (0..<400_000).map { (index: Int) -> UInt8 in index.isMultiple(of: 2) ? 0xF8 : 0x00 }
         #expect(RequestFieldBudget.refusal(for: flood) != nil)
         // A large value in one field is fine.
