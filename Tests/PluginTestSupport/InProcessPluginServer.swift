@@ -14,7 +14,7 @@ public final class InProcessPluginServer: @unchecked Sendable {
     private let outcome = LockedBox<PluginGRPCServer.Outcome?>(nil)
 
     /// `clientIdentity` non-nil: AutoMTLS requiring that client certificate.
-    public init(
+    package init(
         handler: some RPCHandler,
         configuration: PluginServerConfiguration = .init(),
         clientIdentity: ClientIdentity?
@@ -31,7 +31,7 @@ public final class InProcessPluginServer: @unchecked Sendable {
             do {
                 let credentials: ServerCredentials
                 if let clientIdentity {
-                    let certificate = try SelfSignedCertificate.generate()
+                    let certificate = try SelfSignedCertificate.generateEd25519()
                     certificatePEM.value = certificate.certificatePEM
                     credentials = ServerCredentials.mutualTLS(certificate, clientRootsPEM: clientIdentity.certificatePEM)!
                 } else {

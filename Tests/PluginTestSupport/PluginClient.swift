@@ -105,6 +105,15 @@ public final class PluginClient: @unchecked Sendable {
         perform(method, request: request, halfClose: true, timeout: timeout)
     }
 
+    /// A unary call that the client cancels (as Terraform cancels a call's
+    /// context) as soon as `cancelWhen` holds, e.g. once the handler has it:
+    /// a rendezvous, not a deadline.
+    public func call(
+        _ method: String, request: [UInt8] = [], timeout: Duration = .seconds(120), cancelWhen: @escaping @Sendable () -> Bool
+    ) async -> CallResult {
+        await onOwnThread { self.perform(method, request: request, halfClose: true, timeout: timeout, cancelWhen: cancelWhen) }
+    }
+
     /// Opens a call and sends nothing but headers (no message, no half-close),
     /// as a streaming client that waits for the server would; returns when
     /// the server ends the call or the deadline passes.
@@ -112,7 +121,9 @@ public final class PluginClient: @unchecked Sendable {
         await onOwnThread { self.perform(method, request: nil, halfClose: false, timeout: timeout) }
     }
 
-    private func perform(_ method: String, request: [UInt8]?, halfClose: Bool, timeout: Duration) -> CallResult {
+    private func perform(
+        _ method: String, request: [UInt8]?, halfClose: Bool, timeout: Duration, cancelWhen: (@Sendable () -> Bool)? = nil
+    ) -> CallResult {
         let queue = grpc_completion_queue_create_for_pluck(nil)!
         defer {
             grpc_completion_queue_shutdown(queue)
@@ -153,8 +164,27 @@ public final class PluginClient: @unchecked Sendable {
         guard error == GRPC_CALL_OK else {
             return CallResult(status: .internal, message: "grpc_call_start_batch failed: \(error)", response: nil)
         }
+        // Cancels from a thread of its own; the call outlives that thread.
+        let batchDone = LockedBox(false)
+        let cancellerDone = DispatchSemaphore(value: 0)
+        if let cancelWhen {
+            let callAddress = UInt(bitPattern: call)
+            let canceller = Thread {
+                while !batchDone.value {
+                    if cancelWhen() {
+                        grpc_call_cancel(OpaquePointer(bitPattern: callAddress), nil)
+                        break
+                    }
+                    usleep(5_000)
+                }
+                cancellerDone.signal()
+            }
+            canceller.start()
+        }
         // The call's deadline bounds this wait.
         let event = grpc_completion_queue_pluck(queue, Self.batchTag, gpr_inf_future(GPR_CLOCK_MONOTONIC), nil)
+        batchDone.value = true
+        if cancelWhen != nil { cancellerDone.wait() }
         precondition(event.type == GRPC_OP_COMPLETE, "pluck: \(event.type)")
         return CallResult(
             status: StatusCode(rawValue: Int32(slots.status.pointee.rawValue)),

@@ -32,7 +32,35 @@ public final class PluginProcess: @unchecked Sendable {
     /// Tests/lsan.supp, which match symbol names, never apply.
     public static let passedThroughVariables = ["ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS", "PATH"]
 
-    public init(binary: String, environment: [String: String], arguments: [String] = []) throws {
+    /// What the plugin gets as its stdout.
+    public enum StandardOutput: Sendable {
+        /// A pipe the harness reads (`readHandshakeLine`, `standardOutput`).
+        case pipe
+        /// No file descriptor 1 at all.
+        case closed
+        /// A pipe whose reading end is already closed: writes fail with EPIPE.
+        case brokenPipe
+    }
+
+    public init(
+        binary: String, environment: [String: String], arguments: [String] = [], standardOutput: StandardOutput = .pipe
+    ) throws {
+        // Spawned from one long-lived thread: the plugin asks for SIGTERM when
+        // the thread that started it ends (PR_SET_PDEATHSIG), and the threads
+        // of Swift's pool come and go.
+        let spawned = SpawnThread.shared.run {
+            Result { try Self.spawn(binary: binary, environment: environment, arguments: arguments, standardOutput: standardOutput) }
+        }
+        let (pid, out, err) = try spawned.get()
+        self.pid = pid
+        stdout = PipeReader(fileDescriptor: out, name: "plugin stdout")
+        stderr = PipeReader(fileDescriptor: err, name: "plugin stderr")
+    }
+
+    /// Starts the process; its pid and the reading ends of its stdout and stderr.
+    private static func spawn(
+        binary: String, environment: [String: String], arguments: [String], standardOutput: StandardOutput
+    ) throws -> (pid_t, Int32, Int32) {
         var environment = environment
         for name in Self.passedThroughVariables where environment[name] == nil {
             if let value = ProcessInfo.processInfo.environment[name] { environment[name] = value }
@@ -54,7 +82,19 @@ public final class PluginProcess: @unchecked Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, out.write, 1)
+        var broken: (read: Int32, write: Int32)?
+        switch standardOutput {
+        case .pipe:
+            posix_spawn_file_actions_adddup2(&actions, out.write, 1)
+        case .closed:
+            posix_spawn_file_actions_addclose(&actions, 1)
+        case .brokenPipe:
+            let pipe = try Self.pipe()
+            close(pipe.read)
+            broken = pipe
+            posix_spawn_file_actions_adddup2(&actions, pipe.write, 1)
+        }
+        defer { broken.map { close($0.write) } }
         posix_spawn_file_actions_adddup2(&actions, err.write, 2)
 
         // A test runner may block or ignore signals; the plugin must start
@@ -82,9 +122,7 @@ public final class PluginProcess: @unchecked Sendable {
             close(err.read)
             throw PluginTestError("posix_spawn \(binary): \(String(cString: strerror(result)))")
         }
-        self.pid = pid
-        stdout = PipeReader(fileDescriptor: out.read, name: "plugin stdout")
-        stderr = PipeReader(fileDescriptor: err.read, name: "plugin stderr")
+        return (pid, out.read, err.read)
     }
 
     deinit { terminate() }
@@ -219,5 +257,43 @@ final class PipeReader: @unchecked Sendable {
     static func seconds(_ duration: Duration) -> TimeInterval {
         let (seconds, attoseconds) = duration.components
         return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}
+
+/// One thread that lives as long as the test process, running what it is
+/// given one at a time.
+final class SpawnThread: @unchecked Sendable {
+    static let shared = SpawnThread()
+
+    private let condition = NSCondition()
+    private var work: [() -> Void] = []
+
+    private init() {
+        let thread = Thread { [self] in
+            while true {
+                condition.lock()
+                while work.isEmpty { condition.wait() }
+                let next = work.removeFirst()
+                condition.unlock()
+                next()
+            }
+        }
+        thread.name = "plugin spawner"
+        thread.start()
+    }
+
+    /// Runs `body` on the thread and waits for its result.
+    func run<Value>(_ body: @escaping () -> Value) -> Value {
+        let done = DispatchSemaphore(value: 0)
+        let result = LockedBox<Value?>(nil)
+        condition.lock()
+        work.append {
+            result.value = body()
+            done.signal()
+        }
+        condition.signal()
+        condition.unlock()
+        done.wait()
+        return result.value!
     }
 }

@@ -11,11 +11,67 @@ public struct ClientIdentity: Sendable {
     public let certificatePEM: String
     public let privateKeyPEM: String
 
+    /// A fresh key on `curve` and a self-signed certificate for it, made with
+    /// OpenSSL as Go's crypto/x509 makes go-plugin's: CN and SAN DNS
+    /// `localhost`, a CA, server and client auth, a random 128-bit serial,
+    /// valid from 30 s ago for about 30 years, signed with the curve's digest.
     public static func generate(curve: Curve = .p521) throws -> ClientIdentity {
-        let certificate = try SelfSignedCertificate.generate(curve: curve == .p256 ? .p256 : .p521)
+        let (name, digest) = switch curve {
+        case .p256: ("P-256", EVP_sha256())
+        case .p521: ("P-521", EVP_sha512())
+        }
+        func failure(_ step: String) -> PluginTestError {
+            let code = ERR_get_error()
+            var text = [CChar](repeating: 0, count: 256)
+            let capacity = text.count
+            ERR_error_string_n(code, &text, capacity)
+            return PluginTestError("test certificate: \(step) failed: \(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+        }
+        guard let key = copenssl_ec_key_generate(name) else { throw failure("generate the \(name) key") }
+        defer { EVP_PKEY_free(key) }
+        guard let x509 = X509_new() else { throw failure("allocate the certificate") }
+        defer { X509_free(x509) }
+
+        guard X509_set_version(x509, Int(X509_VERSION_3)) == 1 else { throw failure("set the version") }
+        guard let serial = BN_new() else { throw failure("allocate the serial") }
+        defer { BN_free(serial) }
+        guard BN_rand(serial, 128, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) == 1,
+              BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(x509)) != nil  // the certificate's own field
+        else { throw failure("make the serial") }
+        guard X509_gmtime_adj(X509_getm_notBefore(x509), -30) != nil,
+              X509_time_adj_ex(X509_getm_notAfter(x509), 10957, 43200 - 30, nil) != nil
+        else { throw failure("set the validity") }
+        let subject = X509_get_subject_name(x509)
+        guard X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC, "localhost", -1, -1, 0) == 1,
+              X509_set_issuer_name(x509, subject) == 1,
+              X509_set_pubkey(x509, key) == 1
+        else { throw failure("set the names and key") }
+        var context = X509V3_CTX()
+        X509V3_set_ctx(&context, x509, x509, nil, nil, 0)
+        for (nid, value) in [
+            (NID_basic_constraints, "critical,CA:TRUE"),
+            (NID_key_usage, "critical,digitalSignature,keyEncipherment,keyCertSign"),
+            (NID_ext_key_usage, "serverAuth,clientAuth"),
+            (NID_subject_alt_name, "DNS:localhost"),
+            (NID_subject_key_identifier, "hash"),
+        ] {
+            guard let ext = X509V3_EXT_conf_nid(nil, &context, nid, value) else { throw failure("make \(value)") }
+            defer { X509_EXTENSION_free(ext) }
+            guard X509_add_ext(x509, ext, -1) == 1 else { throw failure("add \(value)") }
+        }
+        guard X509_sign(x509, key, digest) > 0 else { throw failure("sign") }
+
+        func pem(_ write: (OpaquePointer) -> Int32) throws -> String {
+            guard let bio = BIO_new(BIO_s_mem()) else { throw failure("allocate a buffer") }
+            defer { BIO_free(bio) }
+            guard write(bio) == 1 else { throw failure("write PEM") }
+            var data: UnsafeMutablePointer<CChar>?
+            let count = copenssl_bio_mem_data(bio, &data)
+            return String(decoding: UnsafeRawBufferPointer(start: data, count: count), as: UTF8.self)
+        }
         return ClientIdentity(
-            certificatePEM: certificate.certificatePEM,
-            privateKeyPEM: certificate.withPrivateKeyPEM { String(cString: $0) }
+            certificatePEM: try pem { PEM_write_bio_X509($0, x509) },
+            privateKeyPEM: try pem { PEM_write_bio_PrivateKey($0, key, nil, nil, 0, nil, nil) }
         )
     }
 }

@@ -9,6 +9,8 @@ private struct TimingHandler: RPCHandler {
     let arrivals = LockedBox(0)
     /// Calls of `/test.Timing/AwaitCancel` that saw their task cancelled.
     let cancellations = LockedBox(0)
+    /// Calls of `/test.Timing/AwaitCancel` that reached the handler.
+    let waiters = LockedBox(0)
 
     static let streamingMethods: Set<String> = ["/test.Timing/Count", "/test.Timing/StreamFail", "/test.Timing/AwaitCancelStream"]
 
@@ -34,6 +36,7 @@ private struct TimingHandler: RPCHandler {
 
     /// Waits (up to 5 minutes) for the task to be cancelled; true if it was.
     private func awaitCancel() async -> Bool {
+        waiters.mutate { $0 += 1 }
         do {
             try await Task.sleep(for: .seconds(300))
             return false
@@ -104,7 +107,7 @@ struct ServerConcurrencyTests {
 
         /// Stops the server as the host does; how it ended.
         func shutdown() async -> PluginGRPCServer.Outcome? {
-            let result = await client.call("/plugin.GRPCController/Shutdown")
+            let result = await client.call("/plugin.GRPCController/Shutdown", timeout: .seconds(60))
             #expect(result.status == .ok, "\(result)")
             return await server.waitForStop(timeout: .seconds(5))
         }
@@ -157,10 +160,27 @@ struct ServerConcurrencyTests {
     @Test("Messages above the configured limit are refused with RESOURCE_EXHAUSTED")
     func messageLimit() async throws {
         let running = try Running(maxMessageBytes: 1 << 20)
-        let small = await running.client.call("/test.Timing/Echo", request: [UInt8](repeating: 7, count: 512 << 10))
+        let small = await running.client.call("/test.Timing/Echo", request: [UInt8](repeating: 7, count: 512 << 10), timeout: .seconds(60))
         #expect(small.status == .ok, "\(small)")
-        let large = await running.client.call("/test.Timing/Echo", request: [UInt8](repeating: 7, count: 2 << 20))
+        let large = await running.client.call("/test.Timing/Echo", request: [UInt8](repeating: 7, count: 2 << 20), timeout: .seconds(60))
         #expect(large.status == .resourceExhausted, "\(large)")
+        #expect(await running.shutdown() == .drained)
+    }
+
+    @Test("A request of tiny unknown fields past the field budget is refused before the handler sees it")
+    func fieldFlood() async throws {
+        let running = try Running()
+        // 1 MiB of 2-byte fields: 524,288 of them, past 65,536 + 1 MiB / 128.
+        let flood = (0..<(1 << 20)).map { (index: Int) -> UInt8 in index.isMultiple(of: 2) ? 0xF8 : 0x00 }
+        let refused = await running.client.call("/test.Timing/Echo", request: flood, timeout: .seconds(60))
+        #expect(refused.status == .resourceExhausted, "\(refused)")
+        #expect(refused.response == nil)
+        // The same size in one field goes through. (Its contents must not
+        // parse as protobuf: this test service has no schema, so any
+        // length-delimited field might be a message. tfplugin6 methods are
+        // counted by their descriptors; see ServerHandshakeTests.)
+        let single: [UInt8] = [0x0A, 0x80, 0x80, 0x40] + [UInt8](repeating: 0x0F, count: 1 << 20)
+        #expect(await running.client.call("/test.Timing/Echo", request: single, timeout: .seconds(60)).response == single)
         #expect(await running.shutdown() == .drained)
     }
 
@@ -173,7 +193,7 @@ struct ServerConcurrencyTests {
         }
         // Those handlers finish after their clients left; their answers go nowhere.
         try await Task.sleep(for: .milliseconds(600))
-        #expect(await running.client.call("/test.Timing/Echo", request: [9]).response == [9])
+        #expect(await running.client.call("/test.Timing/Echo", request: [9], timeout: .seconds(60)).response == [9])
         #expect(await running.shutdown() == .drained)
     }
 
@@ -226,7 +246,7 @@ struct ServerConcurrencyTests {
     @Test("A server-streaming call gets every message in order, then OK", arguments: [0, 1, 3, 1000])
     func serverStreaming(count: Int) async throws {
         let running = try Running()
-        let result = await running.client.streamingCall("/test.Timing/Count", request: Array(String(count).utf8), timeout: .seconds(60))
+        let result = await running.client.streamingCall("/test.Timing/Count", request: Array(String(count).utf8), timeout: .seconds(120))
         #expect(result.status == .ok, "\(result)")
         #expect(result.responses == (0..<count).map { Array(String($0).utf8) })
         #expect(await running.shutdown() == .drained)
@@ -245,42 +265,53 @@ struct ServerConcurrencyTests {
     @Test("A server-streaming call can fail with a status and no message; unlisted methods stay unary")
     func serverStreamingFailure() async throws {
         let running = try Running()
-        let failed = await running.client.streamingCall("/test.Timing/StreamFail")
+        let failed = await running.client.streamingCall("/test.Timing/StreamFail", timeout: .seconds(60))
         #expect(failed.status == .failedPrecondition, "\(failed)")
         #expect(failed.message == "no stream today")
         #expect(failed.responses.isEmpty)
         // Echo is not a streaming method: the unary handler answers it.
-        let echo = await running.client.streamingCall("/test.Timing/Echo", request: [4, 2])
+        let echo = await running.client.streamingCall("/test.Timing/Echo", request: [4, 2], timeout: .seconds(60))
         #expect(echo.status == .ok && echo.responses == [[4, 2]], "\(echo)")
         #expect(await running.shutdown() == .drained)
     }
 
     // The evidence is the handler's own record of its cancellation, waited
     // for as a rendezvous; the task would otherwise sleep for 5 minutes.
+    // The deadlines only have to outlast the call's way to the handler (on
+    // a connection already made); generous, as a loaded machine slows that.
     @Test("A client deadline that passes cancels the handler's task, unary and streaming")
     func deadlineCancelsHandler() async throws {
         let running = try Running()
-        let unary = await running.client.call("/test.Timing/AwaitCancel", timeout: .milliseconds(300))
+        #expect(await running.client.call("/test.Timing/Echo", request: [1], timeout: .seconds(60)).response == [1])
+        let unary = await running.client.call("/test.Timing/AwaitCancel", timeout: .seconds(8))
         #expect(unary.status == .deadlineExceeded, "\(unary)")
+        #expect(running.handler.waiters.value == 1, "the call reached the handler before its deadline")
         #expect(await Self.eventually { running.handler.cancellations.value == 1 })
-        let stream = await running.client.streamingCall("/test.Timing/AwaitCancelStream", timeout: .milliseconds(300))
+        let stream = await running.client.streamingCall("/test.Timing/AwaitCancelStream", timeout: .seconds(8))
         #expect(stream.status == .deadlineExceeded, "\(stream)")
+        #expect(running.handler.waiters.value == 2, "the call reached the handler before its deadline")
         #expect(await Self.eventually { running.handler.cancellations.value == 2 })
         // The server goes on serving, and nothing is left in a handler.
-        #expect(await running.client.call("/test.Timing/Echo", request: [5]).response == [5])
+        #expect(await running.client.call("/test.Timing/Echo", request: [5], timeout: .seconds(60)).response == [5])
         #expect(await running.shutdown() == .drained)
     }
 
-    @Test("Cancelling calls in flight cancels their handlers' tasks")
+    @Test("Calls the client cancels once the handler has them cancel their handlers' tasks")
     func clientCancelCancelsHandler() async throws {
         let running = try Running()
-        // Many calls at once, each given up by its client.
-        await withTaskGroup(of: Void.self) { group in
+        let handler = running.handler
+        // Twenty calls at once; each is cancelled by its client only when all
+        // twenty are in the handler.
+        let results = await withTaskGroup(of: CallResult.self) { group in
             for _ in 0..<20 {
-                group.addTask { _ = await running.client.call("/test.Timing/AwaitCancel", timeout: .milliseconds(500)) }
+                group.addTask {
+                    await running.client.call("/test.Timing/AwaitCancel", timeout: .seconds(240)) { handler.waiters.value == 20 }
+                }
             }
+            return await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(await Self.eventually { running.handler.cancellations.value == 20 }, "\(running.handler.cancellations.value) of 20")
+        #expect(results.allSatisfy { $0.status == .cancelled }, "\(results.map(\.status))")
+        #expect(await Self.eventually { handler.cancellations.value == 20 }, "\(handler.cancellations.value) of 20")
         #expect(await running.shutdown() == .drained)
     }
 }

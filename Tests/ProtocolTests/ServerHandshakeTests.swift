@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TerraformPlugin
 
@@ -132,5 +133,64 @@ struct ServerHandshakeTests {
         #expect(message == "unknown service other")
         guard case .failure(let malformed, _) = HealthCheck.answer([0x0a, 0x10]) else { Issue.record("accepted garbage"); return }
         #expect(malformed == .invalidArgument)
+    }
+
+    @Test("-debug is read as Go's flag package reads a boolean")
+    func debugFlag() {
+        for accepted in ["-debug", "--debug", "-debug=true", "--debug=1", "-debug=t"] { #expect(DebugFlag.isSet(accepted), "\(accepted)") }
+        for refused in ["debug", "-debug=false", "---debug", "-debugger", "--debug=0", "-d", ""] { #expect(!DebugFlag.isSet(refused), "\(refused)") }
+    }
+
+    @Test("Debug mode's TF_REATTACH_PROVIDERS value is JSON in single quotes, whatever the socket path")
+    func reattachInstructions() throws {
+        let text = Handshake.reattachInstructions(
+            providerAddress: "registry.terraform.io/o/n", protocolVersion: 6, pid: 42, socketPath: "/tmp/it's \"odd\"\\dir/plugin1"
+        )
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("\tTF_REATTACH_PROVIDERS='") })
+        // What a POSIX shell makes of the quoted word.
+        var word = String(line.dropFirst("\tTF_REATTACH_PROVIDERS=".count))
+        word = word.replacingOccurrences(of: "'\\''", with: "\u{1}")
+        #expect(word.hasPrefix("'") && word.hasSuffix("'"))
+        let value = String(word.dropFirst().dropLast()).replacingOccurrences(of: "\u{1}", with: "'")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(value.utf8)) as? [String: Any])
+        let entry = try #require(json["registry.terraform.io/o/n"] as? [String: Any])
+        #expect(entry["Pid"] as? Int == 42)
+        #expect(entry["ProtocolVersion"] as? Int == 6)
+        #expect(entry["Test"] as? Bool == true)
+        #expect((entry["Addr"] as? [String: String]) == ["Network": "unix", "String": "/tmp/it's \"odd\"\\dir/plugin1"])
+        #expect(text.hasPrefix("Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable"))
+    }
+
+    @Test("The field budget counts nested fields and refuses floods of tiny ones")
+    func fieldBudget() {
+        // 3 fields at the top, one of them a message of 2 fields.
+        let nested: [UInt8] = [0x08, 0x01, 0x12, 0x04, 0x08, 0x02, 0x10, 0x03, 0x18, 0x04]
+        #expect(nested.withUnsafeBufferPointer { RequestFieldBudget.countFields($0, depth: 0, stopAbove: 100) } == 5)
+        // Invalid wire type 7 ends the count where protobuf-c stops.
+        #expect([UInt8]([0x08, 0x01, 0x0F]).withUnsafeBufferPointer { RequestFieldBudget.countFields($0, depth: 0, stopAbove: 100) } == 1)
+        let request: [UInt8] = [0x0a, 0x03] + Array("abc".utf8)
+        #expect(RequestFieldBudget.refusal(for: request) == nil)
+        // 200,000 unknown varint fields (2 bytes each): far past 65,536 + 400,000 / 128.
+        let flood = (0..<400_000).map { (index: Int) -> UInt8 in index.isMultiple(of: 2) ? 0xF8 : 0x00 }
+        #expect(RequestFieldBudget.refusal(for: flood) != nil)
+        // A large value in one field is fine.
+        let big = [0x12, 0x80, 0x80, 0x40] + [UInt8](repeating: 0xC1, count: 1 << 20)
+        #expect(RequestFieldBudget.refusal(for: big) == nil)
+    }
+
+    @Test("For tfplugin6 methods the budget follows protobuf-c's descriptors: a value that parses as protobuf is one field")
+    func fieldBudgetWithSchema() {
+        // ApplyResourceChange.Request{config (4): DynamicValue{msgpack (1): 1 MiB of "a"}}.
+        // "a" is field 12 as fixed64: 116,508 fields if read as a message.
+        let value = [UInt8](repeating: 0x61, count: 1 << 20)
+        let dynamic: [UInt8] = [0x0A, 0x80, 0x80, 0x40] + value
+        let request: [UInt8] = [0x22, 0x84, 0x80, 0x40] + dynamic
+        #expect(RequestFieldBudget.refusal(for: request, method: "/tfplugin6.Provider/ApplyResourceChange") == nil)
+        #expect(RequestFieldBudget.refusal(for: request) != nil, "without a schema the contents count as fields")
+        // Unknown fields inside a known nested message still count.
+        let flood = (0..<400_000).map { (index: Int) -> UInt8 in index.isMultiple(of: 2) ? 0xF8 : 0x00 }
+        let nestedFlood: [UInt8] = [0x22, 0x80, 0xB5, 0x18] + flood
+        #expect(RequestFieldBudget.refusal(for: nestedFlood, method: "/tfplugin6.Provider/ApplyResourceChange") != nil)
+        #expect(RequestFieldBudget.requestDescriptors.count >= 13, "\(RequestFieldBudget.requestDescriptors.keys.sorted())")
     }
 }

@@ -260,4 +260,86 @@ struct ServerProcessTests {
         #expect(result.status == .ok)
         #expect(status == .exited(0))
     }
+
+    // MARK: Ending cleanly whatever happens
+
+    private func isEmptyDirectory(_ path: String) -> Bool {
+        (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true
+    }
+
+    @Test("A PLUGIN_CLIENT_CERT that looks like PEM but is no certificate is named as such, and no socket stays")
+    func pemThatIsNoCertificate() async throws {
+        var options = try PluginLaunchOptions.terraformLike()
+        options.clientIdentity = nil
+        // Markers and a well-formed DER SEQUENCE { INTEGER 5 }: it passes the
+        // cheap shape check, and only gRPC's TLS set-up finds it is no certificate.
+        options.extraEnvironment["PLUGIN_CLIENT_CERT"] = "-----BEGIN CERTIFICATE-----\nMAMCAQU=\n-----END CERTIFICATE-----\n"
+        let directory = try #require(options.socketDirectory)
+        let process = try PluginProcess(binary: try PluginBinary.path(), environment: options.environment)
+        #expect(await process.waitForExit(timeout: .seconds(10)) == .exited(1))
+        #expect(await process.waitForOutputEnd())
+        #expect(process.standardError.contains("PLUGIN_CLIENT_CERT does not hold a PEM certificate"), "\(process.standardError)")
+        #expect(!process.standardError.contains("could not listen"))
+        #expect(isEmptyDirectory(directory))
+        rmdir(directory)
+    }
+
+    @Test("With stdout closed, or a pipe nobody reads, it says why on stderr, exits 1 and leaves no socket",
+          arguments: [PluginProcess.StandardOutput.closed, .brokenPipe])
+    func stdoutUnusable(_ standardOutput: PluginProcess.StandardOutput) async throws {
+        let options = try PluginLaunchOptions.terraformLike()
+        let directory = try #require(options.socketDirectory)
+        let process = try PluginProcess(binary: try PluginBinary.path(), environment: options.environment, standardOutput: standardOutput)
+        #expect(await process.waitForExit(timeout: .seconds(10)) == .exited(1))
+        #expect(await process.waitForOutputEnd())
+        let expected = standardOutput == .closed ? "standard output is closed" : "could not write its handshake line"
+        #expect(process.standardError.contains(expected), "\(process.standardError)")
+        #expect(isEmptyDirectory(directory), "\((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])")
+        rmdir(directory)
+    }
+
+    @Test("Each catchable terminating signal removes the socket and ends the process by that signal",
+          arguments: [SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGPWR])
+    func terminatingSignal(_ signal: Int32) async throws {
+        // No core file for SIGQUIT and SIGXCPU: the limit is inherited.
+        var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+        getrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
+        noCore.rlim_cur = 0
+        setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
+        let options = try PluginLaunchOptions.terraformLike()
+        let plugin = try await LaunchedPlugin.launch(options)
+        let socket = plugin.handshake.address
+        #expect(await plugin.client.call(Self.healthCheck).status == .ok)
+        plugin.process.send(signal)
+        #expect(await plugin.process.waitForExit(timeout: .seconds(10)) == .signaled(signal))
+        #expect(!exists(socket))
+    }
+
+    @Test("When the process that launched it is killed, the plugin removes its socket and ends")
+    func parentDeath() async throws {
+        let options = try PluginLaunchOptions.terraformLike()
+        var environment = options.environment
+        environment["PLUGIN_BINARY"] = try PluginBinary.path()
+        // A host that is SIGKILLed, as Terraform can be: a shell that starts
+        // the plugin, says its pid, and waits.
+        let host = try PluginProcess(
+            binary: "/bin/sh", environment: environment, arguments: ["-c", "\"$PLUGIN_BINARY\" & echo \"pid $!\" >&2; wait"]
+        )
+        let line = try #require(await host.readHandshakeLine(), "stderr: \(host.standardError)")
+        let socket = try PluginHandshake(line: line).address
+        #expect(isSocket(socket))
+        let pidLine = host.standardError.split(separator: "\n").first { $0.hasPrefix("pid ") }
+        let pluginPID = try #require(pidLine.flatMap { Int32($0.dropFirst(4)) }, "stderr: \(host.standardError)")
+
+        #expect(await host.kill() == .signaled(SIGKILL))
+        // Rendezvous: the socket goes and the process ends (or is a zombie
+        // waiting for whoever adopted it to reap it).
+        #expect(await eventually { !exists(socket) }, "socket \(socket) left behind")
+        #expect(await eventually {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pluginPID)/stat", encoding: .utf8) else { return true }
+            return stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") == true
+        }, "plugin \(pluginPID) still running")
+        if exists(socket) { unlink(socket) }
+        if let directory = options.socketDirectory { rmdir(directory) }
+    }
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <sys/select.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/prctl.h>
 
 #include <grpc/grpc.h>
 #include <grpc/grpc_security.h>
@@ -22,6 +24,13 @@
 static inline const uint8_t *cgrpc_slice_start_ptr(const grpc_slice *slice) { return GRPC_SLICE_START_PTR(*slice); }
 static inline size_t cgrpc_slice_length(const grpc_slice *slice) { return GRPC_SLICE_LENGTH(*slice); }
 static inline uint32_t cgrpc_propagate_defaults(void) { return GRPC_PROPAGATE_DEFAULTS; }
+
+// prctl is variadic, which Swift cannot call.
+static inline int cgrpc_set_parent_death_signal(int signal_number) {
+    return prctl(PR_SET_PDEATHSIG, (unsigned long)signal_number, 0UL, 0UL, 0UL);
+}
+static inline int cgrpc_sigrtmin(void) { return SIGRTMIN; }
+static inline int cgrpc_sigrtmax(void) { return SIGRTMAX; }
 
 /// Everything the server keeps for one call, in one allocation, so the
 /// out-parameters handed to grpc_server_request_call and to batches have

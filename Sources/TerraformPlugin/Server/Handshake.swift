@@ -36,10 +36,57 @@ package enum Handshake {
         ))
     }
 
+    /// Debug mode: nobody launched us, so nothing is negotiated. Our own
+    /// protocol, plaintext (Terraform reattaches without TLS), the socket
+    /// folder chosen as for a launch.
+    package static func debugRequest(_ configuration: PluginServerConfiguration, environment: (String) -> String?) -> Request {
+        let directory = [environment("PLUGIN_UNIX_SOCKET_DIR"), environment("TMPDIR")]
+            .lazy.compactMap { $0 }.first { !$0.isEmpty } ?? "/tmp"
+        return Request(protocolVersion: configuration.protocolVersion, socketDirectory: directory, clientCertificatePEM: nil)
+    }
+
+    /// What debug mode prints: how to point Terraform at this process, as
+    /// terraform-plugin-go words it, with the value quoted for a POSIX shell.
+    package static func reattachInstructions(providerAddress: String, protocolVersion: Int, pid: Int, socketPath: String) -> String {
+        let value = "{\(jsonString(providerAddress)):{\"Protocol\":\"grpc\",\"ProtocolVersion\":\(protocolVersion),"
+            + "\"Pid\":\(pid),\"Test\":true,\"Addr\":{\"Network\":\"unix\",\"String\":\(jsonString(socketPath))}}}"
+        let quoted = "'" + value.replacingAll("'", with: "'\\''") + "'"
+        return "Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:\n\n"
+            + "\tTF_REATTACH_PROVIDERS=\(quoted)\n\n"
+            + "It serves every Terraform run that has this set; stop it with Ctrl-C.\n"
+    }
+
+    /// A JSON string literal for `text`.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     /// `CORE-VERSION|APP-VERSION|NETWORK|ADDRESS|PROTOCOL|CERT`; the certificate
     /// is our DER certificate in standard base64 without padding, or empty.
     package static func line(protocolVersion: Int, socketPath: String, certificateBase64: String) -> String {
         "1|\(protocolVersion)|unix|\(socketPath)|grpc|\(certificateBase64)\n"
+    }
+}
+
+extension String {
+    fileprivate func replacingAll(_ target: Character, with replacement: String) -> String {
+        var result = ""
+        for character in self { if character == target { result += replacement } else { result.append(character) } }
+        return result
     }
 }
 

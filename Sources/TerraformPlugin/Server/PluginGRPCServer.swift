@@ -196,11 +196,7 @@ package final class PluginGRPCServer {
             return call.finish(.failure(.unimplemented, "compressed messages are not accepted"))
         }
         let method = call.method
-        let route = route(of: call)
-        if route == .handler || route == .serverStreaming, let refusal = RequestFieldBudget.refusal(for: request) {
-            return call.finish(.failure(.resourceExhausted, refusal))
-        }
-        switch route {
+        switch route(of: call) {
         case .shutdown:
             shutdownCallIDs.insert(call.id)
             call.finish(.success([]))
@@ -209,12 +205,20 @@ package final class PluginGRPCServer {
         case .handler:
             let handler = handler
             track(call, Task.detached {
+                // Counted in the task, not on this thread: a large request
+                // takes a moment to scan, and other calls must not wait.
+                if let refusal = RequestFieldBudget.refusal(for: request, method: method) {
+                    return call.finish(.failure(.resourceExhausted, refusal))
+                }
                 let result = await handler.handle(method: method, request: request)
                 call.finish(result)
             })
         case .serverStreaming:
             let handler = handler
             track(call, Task.detached {
+                if let refusal = RequestFieldBudget.refusal(for: request, method: method) {
+                    return call.finishStreaming(.failure(.resourceExhausted, refusal))
+                }
                 let result = await handler.handleServerStream(method: method, request: request)
                 call.finishStreaming(result)
             })

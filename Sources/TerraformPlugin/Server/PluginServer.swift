@@ -4,7 +4,7 @@ import Glibc
 
 /// Serves a plugin to the program that launched it (Terraform, OpenTofu),
 /// as a go-plugin server does.
-public enum PluginServer {
+package enum PluginServer {
     /// Runs the plugin until the host asks it to stop, then exits the process.
     ///
     /// 1. Handshake: requires the host's magic cookie (else tells the person
@@ -12,7 +12,7 @@ public enum PluginServer {
     ///    `configuration.protocolVersion` among `PLUGIN_PROTOCOL_VERSIONS`
     ///    (else exits 1 with what was offered).
     /// 2. AutoMTLS: when `PLUGIN_CLIENT_CERT` is set, serves TLS with a fresh
-    ///    self-signed P-256 certificate and accepts only clients presenting
+    ///    self-signed Ed25519 certificate and accepts only clients presenting
     ///    that certificate; plaintext otherwise.
     /// 3. Listens on a fresh Unix socket under `PLUGIN_UNIX_SOCKET_DIR`
     ///    (else `TMPDIR`, else /tmp), prints the one handshake line
@@ -24,21 +24,43 @@ public enum PluginServer {
     ///    `grpc.health.v1.Health/Check` itself, and everything else with
     ///    UNIMPLEMENTED.
     ///
-    /// SIGINT is ignored; SIGTERM removes the socket and ends the process.
+    /// SIGINT and SIGPIPE are ignored; SIGTERM and the other terminating
+    /// signals remove the socket and end the process, as does the death of
+    /// the process that launched us (SIGTERM through `PR_SET_PDEATHSIG`).
     /// Blocks the calling thread, which becomes the server's completion-queue
     /// thread: call it from synchronous top-level code, not from the main actor.
-    public static func serve(handler: any RPCHandler, configuration: PluginServerConfiguration = .init()) -> Never {
+    ///
+    /// Debug mode (`debugProviderAddress` given, from `-debug`): serves
+    /// without being launched by a host (no magic cookie, plaintext, as
+    /// terraform-plugin-go's `WithDebug`), prints the `TF_REATTACH_PROVIDERS`
+    /// value for Terraform, and serves every Terraform run that reattaches
+    /// (Terraform does not stop a provider it reattached to) until Ctrl-C,
+    /// SIGTERM or `Shutdown`.
+    package static func serve(
+        handler: any RPCHandler, configuration: PluginServerConfiguration = .init(), debugProviderAddress: String? = nil
+    ) -> Never {
         // `handler` is an existential on purpose: with `some RPCHandler`,
         // Swift 6.3.1's optimizer specialised this function for
         // ProviderRouter with the handler treated as a dead argument
         // (`...Tf4dn_n`), so release builds served a garbage router and
         // crashed at the first GetProviderSchema.
-        ProcessSignals.ignoreInterrupts()
+        let environment = { (name: String) in getenv(name).map { String(cString: $0) } }
         let request: Handshake.Request
-        switch Handshake.negotiate(configuration, environment: { name in getenv(name).map { String(cString: $0) } }) {
-        case .success(let negotiated): request = negotiated
-        case .failure(let error): fail(error)
+        if debugProviderAddress != nil {
+            // Run by a person (or a debugger), who stops it with Ctrl-C.
+            ProcessSignals.ignoreBrokenPipes()
+            request = Handshake.debugRequest(configuration, environment: environment)
+        } else {
+            ProcessSignals.ignoreInterrupts()
+            ProcessSignals.endWithParent()
+            switch Handshake.negotiate(configuration, environment: environment) {
+            case .success(let negotiated): request = negotiated
+            case .failure(let error): fail(error)
+            }
         }
+
+        // Checked before a socket exists: the handshake line could never be read.
+        guard isWritable(STDOUT_FILENO) else { fail(.stdoutClosed) }
 
         let library = GRPCLibrary()
         let socketPath: String
@@ -50,17 +72,33 @@ public enum PluginServer {
                 certificateBase64: &certificateBase64
             )
             socketPath = try PluginSocket.uniquePath(in: request.socketDirectory)
-            ProcessSignals.removeOnTermination(socketPath: socketPath)
-            server = try PluginGRPCServer(
-                handler: handler,
-                options: .init(socketPath: socketPath, configuration: configuration),
-                credentials: credentials
-            )
+            ProcessSignals.removeOnTermination(socketPath: socketPath, interruptsToo: debugProviderAddress != nil)
+            do {
+                server = try PluginGRPCServer(
+                    handler: handler,
+                    options: .init(socketPath: socketPath, configuration: configuration),
+                    credentials: credentials
+                )
+            } catch {
+                // gRPC builds its TLS context while it binds, so a client
+                // certificate that only looked like one fails here: say so,
+                // not that the folder is bad.
+                if let pem = request.clientCertificatePEM, !parsesAsPEMCertificate(pem) { throw .invalidClientCertificate }
+                throw error
+            }
         } catch {
             fail(error)
         }
 
-        announce(Handshake.line(protocolVersion: request.protocolVersion, socketPath: socketPath, certificateBase64: certificateBase64))
+        if let debugProviderAddress {
+            let instructions = Handshake.reattachInstructions(
+                providerAddress: debugProviderAddress, protocolVersion: request.protocolVersion, pid: Int(getpid()), socketPath: socketPath
+            )
+            announce(instructions, socketPath: socketPath, thenRedirect: false)
+        } else {
+            announce(Handshake.line(protocolVersion: request.protocolVersion, socketPath: socketPath, certificateBase64: certificateBase64),
+                     socketPath: socketPath, thenRedirect: true)
+        }
         PluginLog.debug("plugin server: serving", ["address": socketPath, "tls": String(!certificateBase64.isEmpty)])
 
         let outcome = server.run()
@@ -90,16 +128,26 @@ public enum PluginServer {
     /// Writes the handshake line, the only output ever made on stdout, then
     /// points stdout at stderr so that stray output cannot reach the host's
     /// handshake reader.
-    private static func announce(_ line: String) {
+    private static func announce(_ line: String, socketPath: String, thenRedirect: Bool) {
         var bytes = Array(line.utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
             if written < 0, errno == EINTR { continue }
-            // The host is gone: nobody will ever connect.
-            guard written > 0 else { exit(1) }
+            guard written > 0 else {
+                // The host is gone (EPIPE: SIGPIPE is ignored): nobody will
+                // ever connect, and the socket must not stay behind.
+                unlink(socketPath)
+                fail(.handshakeNotWritten(errno: written < 0 ? errno : 0))
+            }
             bytes = bytes.dropFirst(written)
         }
-        dup2(STDERR_FILENO, STDOUT_FILENO)
+        if thenRedirect { dup2(STDERR_FILENO, STDOUT_FILENO) }
+    }
+
+    /// Whether `descriptor` is open for writing.
+    private static func isWritable(_ descriptor: Int32) -> Bool {
+        let flags = fcntl(descriptor, F_GETFL)
+        return flags >= 0 && flags & O_ACCMODE != O_RDONLY
     }
 
     private static func fail(_ error: PluginServerError) -> Never {

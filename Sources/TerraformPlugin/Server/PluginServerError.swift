@@ -12,6 +12,8 @@ package struct PluginServerError: Error, CustomStringConvertible, Equatable {
         case certificate(step: String, detail: String)
         case socketPathTooLong(String)
         case listen(String)
+        case stdoutClosed
+        case handshakeNotWritten(errno: Int32)
     }
 
     private let kind: Kind
@@ -40,6 +42,13 @@ package struct PluginServerError: Error, CustomStringConvertible, Equatable {
         case .socketPathTooLong(let path):
             "The plugin's socket path \(path) is longer than a Unix socket allows (107 bytes). "
                 + "Set PLUGIN_UNIX_SOCKET_DIR or TMPDIR to a shorter directory."
+        case .stdoutClosed:
+            "The plugin's standard output is closed, so it cannot tell the program that launched it where to connect. "
+                + "Plugin hosts read the handshake there; run the plugin from one (or with -debug)."
+        case .handshakeNotWritten(let errno):
+            "The plugin could not write its handshake line to standard output"
+                + (errno == 0 ? "" : " (\(String(cString: strerror(errno))))")
+                + ": the program that launched it has stopped reading. The plugin exits."
         case .listen(let path):
             "The plugin could not listen on the Unix socket \(path). Check that its directory exists and is writable, "
                 + "or set PLUGIN_UNIX_SOCKET_DIR to one that is."
@@ -63,4 +72,10 @@ package struct PluginServerError: Error, CustomStringConvertible, Equatable {
     }
 
     package static func listen(_ path: String) -> PluginServerError { PluginServerError(kind: .listen(path)) }
+
+    package static let stdoutClosed = PluginServerError(kind: .stdoutClosed)
+
+    package static func handshakeNotWritten(errno: Int32) -> PluginServerError {
+        PluginServerError(kind: .handshakeNotWritten(errno: errno))
+    }
 }
