@@ -93,6 +93,7 @@ private struct NoteAction: ProviderAction {
 }
 
 private struct AbilityProvider: Provider, ProviderWithFunctions, ProviderWithListResources, ProviderWithActions {
+    var address: String { "registry.terraform.io/example/abilities" }
     var schema: Schema { Schema(block: SchemaBlock(attributes: [])) }
     var resources: [any ManagedResource] { [NamedResource(), PlainResource()] }
     var dataSources: [any DataSource] { [] }
