@@ -51,6 +51,10 @@ package struct ProviderRouter: RPCHandler {
         ImportResourceStateRPC.self,
         ValidateDataResourceConfigRPC.self,
         ReadDataSourceRPC.self,
+        ValidateEphemeralResourceConfigRPC.self,
+        OpenEphemeralResourceRPC.self,
+        RenewEphemeralResourceRPC.self,
+        CloseEphemeralResourceRPC.self,
     ]
 
     /// By gRPC method path.
@@ -119,6 +123,8 @@ final class RouterCore: Sendable {
     let resourceList: [TypeEntry<any ManagedResource>]
     let dataSources: [String: TypeEntry<any DataSource>]
     let dataSourceList: [TypeEntry<any DataSource>]
+    let ephemeralResources: [String: TypeEntry<any EphemeralResource>]
+    let ephemeralResourceList: [TypeEntry<any EphemeralResource>]
     let calls = InFlightCalls()
     let providerSchemaResponse = LazyBytes()
 
@@ -130,6 +136,9 @@ final class RouterCore: Sendable {
         providerMetaType = providerMetaSchema?.impliedType
         (resources, resourceList) = Self.index(provider.resources, \.typeName, \.schema, kind: "resource")
         (dataSources, dataSourceList) = Self.index(provider.dataSources, \.typeName, \.schema, kind: "data source")
+        (ephemeralResources, ephemeralResourceList) = Self.index(
+            provider.ephemeralResources, \.typeName, \.schema, kind: "ephemeral resource"
+        )
     }
 
     private static func index<Element: Sendable>(

@@ -6,6 +6,7 @@ import CTFPlugin6
 struct ProviderMetadata: RPCAnswer {
     var resourceTypeNames: [String]
     var dataSourceTypeNames: [String]
+    var ephemeralResourceTypeNames: [String] = []
     var diagnostics: [Diagnostic] { [] }
 }
 
@@ -20,7 +21,10 @@ enum GetMetadataRPC: RPC {
     static func fromWire(_ message: WireRequest, _ values: RequestValues) -> Void {}
 
     static func call(_ core: RouterCore, _ request: Void) async -> ProviderMetadata {
-        ProviderMetadata(resourceTypeNames: core.resourceList.map(\.element.typeName), dataSourceTypeNames: core.dataSourceList.map(\.element.typeName))
+        ProviderMetadata(
+            resourceTypeNames: core.resourceList.map(\.element.typeName), dataSourceTypeNames: core.dataSourceList.map(\.element.typeName),
+            ephemeralResourceTypeNames: core.ephemeralResourceList.map(\.element.typeName)
+        )
     }
 
     static func toWire(_ response: ProviderMetadata, _ request: Void, _ writer: inout ResponseWriter, _ message: UnsafeMutablePointer<WireResponse>) {
@@ -35,6 +39,11 @@ enum GetMetadataRPC: RPC {
             metadata.pointee.type_name = writer.string(name)
             return metadata
         })
+        (message.pointee.n_ephemeral_resources, message.pointee.ephemeral_resources) = writer.repeated(response.ephemeralResourceTypeNames.map { name in
+            let metadata = writer.message(Tfplugin6__GetMetadata__EphemeralMetadata.self)
+            metadata.pointee.type_name = writer.string(name)
+            return metadata
+        })
     }
 }
 
@@ -44,6 +53,7 @@ struct ProviderSchemas: RPCAnswer {
     var providerMeta: Schema?
     var resources: [(typeName: String, schema: Schema)]
     var dataSources: [(typeName: String, schema: Schema)]
+    var ephemeralResources: [(typeName: String, schema: Schema)] = []
     var diagnostics: [Diagnostic] { [] }
 }
 
@@ -61,7 +71,8 @@ enum GetProviderSchemaRPC: RPC {
         ProviderSchemas(
             provider: core.providerSchema, providerMeta: core.providerMetaSchema,
             resources: core.resourceList.map { ($0.element.typeName, $0.schema) },
-            dataSources: core.dataSourceList.map { ($0.element.typeName, $0.schema) }
+            dataSources: core.dataSourceList.map { ($0.element.typeName, $0.schema) },
+            ephemeralResources: core.ephemeralResourceList.map { ($0.element.typeName, $0.schema) }
         )
     }
 
@@ -81,6 +92,14 @@ enum GetProviderSchemaRPC: RPC {
             entry.pointee.value = dataSource.schema.wire(in: arena)
             return entry
         })
+        (message.pointee.n_ephemeral_resource_schemas, message.pointee.ephemeral_resource_schemas) = writer.repeated(
+            response.ephemeralResources.map { ephemeral in
+                let entry = arena.message(Tfplugin6__GetProviderSchema__Response__EphemeralResourceSchemasEntry.self)
+                entry.pointee.key = arena.string(ephemeral.typeName)
+                entry.pointee.value = ephemeral.schema.wire(in: arena)
+                return entry
+            }
+        )
         message.pointee.server_capabilities = ServerCapabilities.router.wire(in: arena)
     }
 
