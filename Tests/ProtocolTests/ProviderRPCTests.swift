@@ -490,7 +490,7 @@ struct ProviderRPCTests {
     // MARK: Unimplemented
 
     @Test("Methods the provider does not implement answer UNIMPLEMENTED, and serving goes on", arguments: [
-        "GetFunctions", "CallFunction", "MoveResourceState", "GetResourceIdentitySchemas", "ValidateEphemeralResourceConfig",
+        "GetFunctions", "CallFunction", "MoveResourceState", "GetResourceIdentitySchemas",
     ])
     func unimplemented(method: String) async throws {
         let session = try await ProviderSession.launch()

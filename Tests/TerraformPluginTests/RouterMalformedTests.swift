@@ -22,7 +22,7 @@ struct RouterMalformedTests {
 
     @Test("methods the router does not implement are UNIMPLEMENTED", arguments: [
         "/tfplugin6.Provider/GetFunctions", "/tfplugin6.Provider/CallFunction", "/tfplugin6.Provider/MoveResourceState",
-        "/tfplugin6.Provider/GetResourceIdentitySchemas", "/tfplugin6.Provider/OpenEphemeralResource",
+        "/tfplugin6.Provider/GetResourceIdentitySchemas",
         "/tfplugin6.Provider/ListResource", "/tfplugin6.Provider/PlanAction", "/tfplugin6.Provider/Nonexistent",
         "/tfplugin5.Provider/GetProviderSchema", "/plugin.GRPCStdio/StreamStdio", "", "GetProviderSchema",
     ])
