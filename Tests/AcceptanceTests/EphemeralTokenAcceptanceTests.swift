@@ -152,4 +152,23 @@ struct EphemeralTokenAcceptanceTests {
         #expect(invalid.exitCode == 1, "\(invalid)")
         #expect(invalid.stderr.contains("ttl"), "\(invalid)")
     }
+
+    @Test("The ephemeral resource examples apply as they are, leaving no token behind")
+    func examples() async throws {
+        let examples = Binaries.packageRoot.appendingPathComponent("examples/ephemeral-resources")
+        let emulator = try EmulatorProcess()
+        let workspace = try TerraformWorkspace(emulator: emulator, minimumTerraform: TerraformCLI.v1_15_5)
+        // One file: each write adds a required_providers block, which Terraform accepts once.
+        try workspace.write(
+            try String(contentsOf: examples.appendingPathComponent("turso_api_token/ephemeral-resource.tf"), encoding: .utf8) + "\n"
+                + String(contentsOf: examples.appendingPathComponent("turso_timed_token/ephemeral-resource.tf"), encoding: .utf8)
+        )
+        try await workspace.apply()
+        let names = try workspace.state()["outputs"].flatMap { ($0 as? [String: Any])?["my_token_names"] as? [String: Any] }?["value"] as? [String]
+        #expect(names?.contains { $0.hasPrefix("tf-session-") } == true, "\(String(describing: names))")
+        let listed = try await emulator.listedTokens().compactMap { $0["name"] as? String }
+        #expect(listed.isEmpty, "\(listed)")
+        let stateText = try String(contentsOf: workspace.stateFile, encoding: .utf8)
+        #expect(!stateText.contains(Self.tokenHeader) && !stateText.contains("timed-token-id-"))
+    }
 }
