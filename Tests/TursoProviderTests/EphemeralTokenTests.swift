@@ -171,4 +171,30 @@ struct EphemeralTokenTests {
         #expect(validated.hasErrors)
         #expect(harness.emulator.requestLog().isEmpty)
     }
+
+    @Test("a create whose answer is lost fails the Open and revokes the token, leaving nothing in Turso")
+    func lostCreateRevoked() async throws {
+        let harness = try await ConfiguredProvider()
+        try harness.emulator.addFault(Fault(method: "POST", count: 1, process: true, drop: true))
+        let opened = await Self.ephemeral(harness, EphemeralAPITokenResource.self)
+            .open(OpenEphemeralResourceRequest(typeName: "turso_api_token", config: Self.apiConfig()))
+        #expect(opened.diagnostics.hasErrors)
+        #expect(opened.diagnostics.map(\.summary).contains("Ephemeral API token revoked again"), "\(opened.diagnostics)")
+        #expect(opened.result.isNull && opened.private.isEmpty)
+        #expect(Self.revokes(harness).count == 1)
+        #expect(try await Self.listed(harness).isEmpty)
+    }
+
+    @Test("a Close whose revoke fails is an error naming the token")
+    func closeRevokeFails() async throws {
+        let harness = try await ConfiguredProvider()
+        let resource = Self.ephemeral(harness, EphemeralAPITokenResource.self)
+        let opened = await resource.open(OpenEphemeralResourceRequest(typeName: "turso_api_token", config: Self.apiConfig()))
+        let name = try #require(opened.result[attribute: "name"].stringValue)
+        try harness.emulator.addFault(Fault(method: "DELETE", status: 500, error: "down"))
+        let closed = await resource.close(CloseEphemeralResourceRequest(typeName: "turso_api_token", private: opened.private))
+        #expect(closed.map(\.summary) == ["Ephemeral API token not revoked"], "\(closed)")
+        #expect(closed.first?.detail.contains(name) == true)
+        #expect(try await Self.listed(harness).contains(name))
+    }
 }

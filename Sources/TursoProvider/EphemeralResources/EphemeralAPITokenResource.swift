@@ -141,7 +141,7 @@ struct EphemeralAPITokenResource: EphemeralResource {
         } catch {
             return [EphemeralAPITokenDiagnostics.revokeFailed(name: name, id: nil, error)]
         }
-        return []
+        return [EphemeralAPITokenDiagnostics.revokedAfterFailedOpen(name: name)]
     }
 
     // MARK: Renew
@@ -209,6 +209,13 @@ enum EphemeralAPITokenDiagnostics {
         .error(
             "Could not seal the ephemeral token's record",
             "The token \"\(DisplayText.escaped(name, limit: 100))\" was created but could not be recorded for Close (\(error)); it is revoked again."
+        )
+    }
+
+    static func revokedAfterFailedOpen(name: String) -> Diagnostic {
+        .warning(
+            "Ephemeral API token revoked again",
+            "The token \"\(DisplayText.escaped(name, limit: 100))\" that this failed open created was revoked: nothing is left in Turso."
         )
     }
 
