@@ -197,4 +197,17 @@ struct EphemeralTokenTests {
         #expect(closed.first?.detail.contains(name) == true)
         #expect(try await Self.listed(harness).contains(name))
     }
+
+    @Test("neither ephemeral type asks for renewal; a Renew anyway changes nothing and sends nothing")
+    func renewDoesNothing() async throws {
+        let harness = try await ConfiguredProvider()
+        for resource in harness.provider.ephemeralResources {
+            let renewed = await resource.renew(RenewEphemeralResourceRequest(typeName: resource.typeName, private: [1, 2, 3]))
+            #expect(renewed.private == [1, 2, 3] && renewed.renewAt == nil && renewed.diagnostics.isEmpty)
+        }
+        let opened = await Self.ephemeral(harness, EphemeralAPITokenResource.self)
+            .open(OpenEphemeralResourceRequest(typeName: "turso_api_token", config: Self.apiConfig()))
+        #expect(opened.renewAt == nil)
+        #expect(harness.emulator.requestLog().filter { $0.method != "POST" }.isEmpty)
+    }
 }
