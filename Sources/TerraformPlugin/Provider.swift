@@ -13,6 +13,8 @@ public protocol Provider: Sendable {
     var providerMetaSchema: Schema? { get }
     var resources: [any ManagedResource] { get }
     var dataSources: [any DataSource] { get }
+    /// Ephemeral resource types (Terraform 1.10 and later).
+    var ephemeralResources: [any EphemeralResource] { get }
 
     /// Checks the provider configuration before anything is planned. The
     /// configuration may contain unknown values (they depend on resources not
@@ -32,6 +34,7 @@ public protocol Provider: Sendable {
 
 extension Provider {
     public var providerMetaSchema: Schema? { nil }
+    public var ephemeralResources: [any EphemeralResource] { [] }
     public func validateConfig(_ request: ValidateProviderConfigRequest) async -> [Diagnostic] { [] }
     public func stop() async {}
 }

@@ -40,6 +40,10 @@ public struct TursoProvider: Provider {
         [APITokensDataSource(context: context), APITokenValidationDataSource(context: context)]
     }
 
+    public var ephemeralResources: [any EphemeralResource] {
+        [EphemeralAPITokenResource(context: context), EphemeralTimedTokenResource(context: context)]
+    }
+
     public func validateConfig(_ request: ValidateProviderConfigRequest) async -> [Diagnostic] {
         ProviderConfiguration.validate(request.config, environment: context.environment)
     }

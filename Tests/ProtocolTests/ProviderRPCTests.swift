@@ -497,7 +497,7 @@ struct ProviderRPCTests {
     // MARK: Unimplemented
 
     @Test("Methods the provider does not implement answer UNIMPLEMENTED, and serving goes on", arguments: [
-        "GenerateResourceConfig", "LockState", "ReadStateBytes", "ValidateEphemeralResourceConfig",
+        "GenerateResourceConfig", "LockState", "ReadStateBytes",
     ])
     func unimplemented(method: String) async throws {
         let session = try await ProviderSession.launch()

@@ -24,7 +24,7 @@ struct RouterMalformedTests {
 
     @Test("methods the router does not implement are UNIMPLEMENTED", arguments: [
         "/tfplugin6.Provider/ReadStateBytes", "/tfplugin6.Provider/InvokeAction", "/tfplugin6.Provider/GenerateResourceConfig",
-        "/tfplugin6.Provider/LockState", "/tfplugin6.Provider/OpenEphemeralResource",
+        "/tfplugin6.Provider/LockState",
         // Streaming: served by handleServerStream only, never as a unary call.
         "/tfplugin6.Provider/ListResource", "/tfplugin6.Provider/Nonexistent",
         "/tfplugin5.Provider/GetProviderSchema", "/plugin.GRPCStdio/StreamStdio", "", "GetProviderSchema",

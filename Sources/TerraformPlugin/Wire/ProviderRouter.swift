@@ -73,6 +73,10 @@ package struct ProviderRouter: RPCHandler {
         ValidateActionConfigRPC.self,
         PlanActionRPC.self,
         // ListResource and InvokeAction stream: `streamingRPCs`.
+        ValidateEphemeralResourceConfigRPC.self,
+        OpenEphemeralResourceRPC.self,
+        RenewEphemeralResourceRPC.self,
+        CloseEphemeralResourceRPC.self,
     ]
 
     /// By gRPC method path.
@@ -146,6 +150,8 @@ final class RouterCore: Sendable {
     let dataSourceList: [TypeEntry<any DataSource>]
     /// Identities, moves, functions, list resources and actions.
     let abilities: RouterAbilities
+    let ephemeralResources: [String: TypeEntry<any EphemeralResource>]
+    let ephemeralResourceList: [TypeEntry<any EphemeralResource>]
     let calls = InFlightCalls()
     let providerSchemaResponse = LazyBytes()
 
@@ -158,6 +164,9 @@ final class RouterCore: Sendable {
         (resources, resourceList) = Self.index(provider.resources, \.typeName, \.schema, kind: "resource")
         (dataSources, dataSourceList) = Self.index(provider.dataSources, \.typeName, \.schema, kind: "data source")
         abilities = RouterAbilities(provider: provider, resources: resourceList)
+        (ephemeralResources, ephemeralResourceList) = Self.index(
+            provider.ephemeralResources, \.typeName, \.schema, kind: "ephemeral resource"
+        )
     }
 
     private static func index<Element: Sendable>(

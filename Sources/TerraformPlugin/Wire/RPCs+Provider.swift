@@ -10,6 +10,7 @@ struct ProviderMetadata: RPCAnswer {
     var listResourceTypeNames: [String] = []
     var actionTypeNames: [String] = []
     var capabilities = ServerCapabilities.router
+    var ephemeralResourceTypeNames: [String] = []
     var diagnostics: [Diagnostic] { [] }
 }
 
@@ -27,7 +28,8 @@ enum GetMetadataRPC: RPC {
         ProviderMetadata(
             resourceTypeNames: core.resourceList.map(\.element.typeName), dataSourceTypeNames: core.dataSourceList.map(\.element.typeName),
             functionNames: core.abilities.functionList.map(\.name), listResourceTypeNames: core.abilities.listResourceList.map(\.element.typeName),
-            actionTypeNames: core.abilities.actionList.map(\.element.typeName), capabilities: ServerCapabilities(core)
+            actionTypeNames: core.abilities.actionList.map(\.element.typeName), capabilities: ServerCapabilities(core),
+            ephemeralResourceTypeNames: core.ephemeralResourceList.map(\.element.typeName)
         )
     }
 
@@ -58,6 +60,11 @@ enum GetMetadataRPC: RPC {
             metadata.pointee.type_name = writer.string(name)
             return metadata
         })
+        (message.pointee.n_ephemeral_resources, message.pointee.ephemeral_resources) = writer.repeated(response.ephemeralResourceTypeNames.map { name in
+            let metadata = writer.message(Tfplugin6__GetMetadata__EphemeralMetadata.self)
+            metadata.pointee.type_name = writer.string(name)
+            return metadata
+        })
     }
 }
 
@@ -71,6 +78,7 @@ struct ProviderSchemas: RPCAnswer {
     var listResources: [(typeName: String, schema: Schema)] = []
     var actions: [(typeName: String, schema: Schema)] = []
     var capabilities = ServerCapabilities.router
+    var ephemeralResources: [(typeName: String, schema: Schema)] = []
     var diagnostics: [Diagnostic] { [] }
 }
 
@@ -92,7 +100,8 @@ enum GetProviderSchemaRPC: RPC {
             functions: FunctionDefinitions(functions: core.abilities.functionList),
             listResources: core.abilities.listResourceList.map { ($0.element.typeName, $0.schema) },
             actions: core.abilities.actionList.map { ($0.element.typeName, $0.schema) },
-            capabilities: ServerCapabilities(core)
+            capabilities: ServerCapabilities(core),
+            ephemeralResources: core.ephemeralResourceList.map { ($0.element.typeName, $0.schema) }
         )
     }
 
@@ -133,6 +142,14 @@ enum GetProviderSchemaRPC: RPC {
             return entry
         })
         message.pointee.server_capabilities = response.capabilities.wire(in: arena)
+        (message.pointee.n_ephemeral_resource_schemas, message.pointee.ephemeral_resource_schemas) = writer.repeated(
+            response.ephemeralResources.map { ephemeral in
+                let entry = arena.message(Tfplugin6__GetProviderSchema__Response__EphemeralResourceSchemasEntry.self)
+                entry.pointee.key = arena.string(ephemeral.typeName)
+                entry.pointee.value = ephemeral.schema.wire(in: arena)
+                return entry
+            }
+        )
     }
 
     /// Encoded once per process: the schema cannot change under a running

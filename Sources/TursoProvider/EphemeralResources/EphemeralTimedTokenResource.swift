@@ -1,0 +1,75 @@
+import TerraformPlugin
+
+/// `ephemeral "turso_timed_token"`: a locally minted, time-limited token
+/// for one Terraform run, as the `turso_timed_token` resource mints it, but
+/// never written to state or plan files. Nothing exists outside the
+/// provider, so there is nothing to renew or close.
+struct EphemeralTimedTokenResource: EphemeralResource {
+    let context: ProviderContext
+
+    var typeName: String { "turso_timed_token" }
+
+    // MARK: Schema
+
+    var schema: Schema { Self.schema }
+
+    static let schema = Schema(block: SchemaBlock(
+        attributes: [
+            .required("name", .string, """
+                A name for the token, for your own reference.
+                """),
+            .optional("ttl", .string, """
+                How long the token lives, as a duration such as `90s`, `30m` or `1h30m` \
+                (units `h`, `m`, `s`, `ms`, `us`, `ns`). At least one second. Defaults to \
+                `\(TimedTokenResource.defaultTTL)`.
+                """),
+            .computed("id", .string, """
+                The token's identifier, `\(TimedTokenResource.idPrefix)` followed by a random UUID.
+                """),
+            .computed("token", .string, sensitive: true, """
+                The token value: `\(TimedTokenResource.tokenPrefix)` followed by a UUID from a \
+                cryptographic random source. A new one every time Terraform opens the ephemeral \
+                resource (in plan and in apply alike); never stored in state or plan files.
+                """),
+            .computed("expires_at", .string, """
+                When the token expires, as an RFC 3339 timestamp in UTC (`2026-01-02T15:04:05Z`): \
+                `ttl` after it was minted.
+                """),
+        ],
+        description: """
+            A locally minted, time-limited token that exists only while Terraform runs. Nothing is \
+            sent to Turso: the value comes from a cryptographic random source on the machine running \
+            Terraform, and it is never written to state or plan files. Requires Terraform 1.10 or later.
+            """
+    ))
+
+    /// `ttl` as the resource parses it (an ephemeral token has no
+    /// `renew_before`, so the resource's default of zero applies).
+    static func settings(_ config: CtyValue) -> (TimedTokenResource.Settings?, [Diagnostic]) {
+        TimedTokenResource.settings(from: config)
+    }
+
+    func validateConfig(_ request: ValidateEphemeralResourceConfigRequest) async -> [Diagnostic] {
+        Self.settings(request.config).1
+    }
+
+    // MARK: Open
+
+    func open(_ request: OpenEphemeralResourceRequest) async -> OpenEphemeralResourceResponse {
+        let (settings, diagnostics) = Self.settings(request.config)
+        guard let settings else {
+            // The router passes only known configurations, so this is an invalid ttl.
+            return OpenEphemeralResourceResponse(result: .null(Self.schema.impliedType), diagnostics: diagnostics)
+        }
+        let result = request.config.setting([
+            "id": .string(TimedTokenResource.idPrefix + context.random.uuid4()),
+            "token": .string(TimedTokenResource.tokenPrefix + context.random.uuid4()),
+            "expires_at": .string(RFC3339.format(context.clock.now().adding(settings.ttl))),
+        ])
+        return OpenEphemeralResourceResponse(result: result, diagnostics: diagnostics)
+    }
+
+    // MARK: Renew, Close
+    // None: the token exists nowhere but in this run (the protocol's
+    // defaults answer both, doing nothing).
+}
