@@ -132,6 +132,19 @@ struct RouterMalformedTests {
         #expect(recorder.calls.isEmpty)
     }
 
+    @Test("a type name is compared exactly: one with a NUL inside is refused, never served as its prefix", arguments: typedMethods)
+    func typeNameWithNUL(method: String) async throws {
+        let (router, recorder) = makeRouter()
+        let good = Self.request(method, typeName: "fake_thing", value: MP.null.bytes)
+        // Field 1 is type_name in every typed request; a later occurrence wins.
+        let lookup = ["ValidateDataResourceConfig", "ReadDataSource"].contains(method) ? "fake_lookup" : "fake_thing"
+        let evil = good + PB.bytes(1, Array(lookup.utf8) + [0] + Array("evil".utf8))
+        let result = await router.call(method, evil)
+        #expect(result.failureCode == .invalidArgument, "\(method)")
+        if case .failure(_, let message) = result { #expect(message.contains("type_name holds a NUL")) }
+        #expect(recorder.calls.isEmpty)
+    }
+
     static let valueMethods = [
         "ValidateResourceConfig", "ReadResource", "PlanResourceChange", "ApplyResourceChange",
     ]

@@ -309,7 +309,7 @@ struct RouterTests {
             ($0.n_imported_resources, TerraformPluginTests.diagnostics($0.n_diagnostics, $0.diagnostics))
         }
         #expect(count == 0)
-        #expect(diagnostics == [.unknownResourceType("fake_unknown")])
+        #expect(diagnostics == [.unknownResourceType("fake_unknown", rpc: "ImportResourceState")])
     }
 
     // MARK: Data source

@@ -36,21 +36,27 @@ public struct ProviderRouter: RPCHandler {
 
     typealias Route = @Sendable (RouterCore, [UInt8]) async -> Served
 
-    static let routes: [String: Route] = [
-        "/tfplugin6.Provider/GetMetadata": getMetadata,
-        "/tfplugin6.Provider/GetProviderSchema": getProviderSchema,
-        "/tfplugin6.Provider/ValidateProviderConfig": validateProviderConfig,
-        "/tfplugin6.Provider/ConfigureProvider": configureProvider,
-        "/tfplugin6.Provider/StopProvider": stopProvider,
-        "/tfplugin6.Provider/ValidateResourceConfig": validateResourceConfig,
-        "/tfplugin6.Provider/UpgradeResourceState": upgradeResourceState,
-        "/tfplugin6.Provider/ReadResource": readResource,
-        "/tfplugin6.Provider/PlanResourceChange": planResourceChange,
-        "/tfplugin6.Provider/ApplyResourceChange": applyResourceChange,
-        "/tfplugin6.Provider/ImportResourceState": importResourceState,
-        "/tfplugin6.Provider/ValidateDataResourceConfig": validateDataResourceConfig,
-        "/tfplugin6.Provider/ReadDataSource": readDataSource,
+    /// Every RPC served. Adding one: its `RPC` conformance, and a line here.
+    static let rpcs: [any RPC.Type] = [
+        GetMetadataRPC.self,
+        GetProviderSchemaRPC.self,
+        ValidateProviderConfigRPC.self,
+        ConfigureProviderRPC.self,
+        StopProviderRPC.self,
+        ValidateResourceConfigRPC.self,
+        UpgradeResourceStateRPC.self,
+        ReadResourceRPC.self,
+        PlanResourceChangeRPC.self,
+        ApplyResourceChangeRPC.self,
+        ImportResourceStateRPC.self,
+        ValidateDataResourceConfigRPC.self,
+        ReadDataSourceRPC.self,
     ]
+
+    /// By gRPC method path.
+    static let routes: [String: Route] = Dictionary(
+        uniqueKeysWithValues: rpcs.map { rpc in ("/tfplugin6.Provider/" + rpc.name, rpc.serve) }
+    )
 
     static func milliseconds(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
@@ -89,82 +95,58 @@ struct Served: Sendable {
     }
 }
 
-/// A request that cannot go to the provider (unknown type name, a value
-/// that does not decode); the diagnostic goes back in the RPC's response.
-struct RejectedRequest: Error {
-    var diagnostic: Diagnostic
+/// A type's implementation and the type of its values, computed once.
+struct TypeEntry<Element: Sendable>: Sendable {
+    let element: Element
+    /// Read once: a provider's schema cannot change under a running plugin.
+    let schema: Schema
+    /// The schema's implied type, which every request value of this type
+    /// decodes against: computed here once, not per request.
+    let valueType: CtyType
 }
 
 /// The router's state, shared by all calls.
 final class RouterCore: Sendable {
     let provider: any Provider
-    /// By type name; the lists keep the provider's order for GetMetadata and
+    let providerSchema: Schema
+    let providerMetaSchema: Schema?
+    let providerConfigType: CtyType
+    let providerMetaType: CtyType?
+    /// By exact type name (Swift string equality: no prefix or C-string
+    /// matching); the lists keep the provider's order for GetMetadata and
     /// GetProviderSchema. A duplicated name keeps its first declaration.
-    let resources: [String: any ManagedResource]
-    let resourceList: [any ManagedResource]
-    let dataSources: [String: any DataSource]
-    let dataSourceList: [any DataSource]
+    let resources: [String: TypeEntry<any ManagedResource>]
+    let resourceList: [TypeEntry<any ManagedResource>]
+    let dataSources: [String: TypeEntry<any DataSource>]
+    let dataSourceList: [TypeEntry<any DataSource>]
     let calls = InFlightCalls()
     let providerSchemaResponse = LazyBytes()
 
     init(provider: some Provider) {
         self.provider = provider
-        (resources, resourceList) = Self.index(provider.resources, \.typeName, kind: "resource")
-        (dataSources, dataSourceList) = Self.index(provider.dataSources, \.typeName, kind: "data source")
+        providerSchema = provider.schema
+        providerMetaSchema = provider.providerMetaSchema
+        providerConfigType = providerSchema.impliedType
+        providerMetaType = providerMetaSchema?.impliedType
+        (resources, resourceList) = Self.index(provider.resources, \.typeName, \.schema, kind: "resource")
+        (dataSources, dataSourceList) = Self.index(provider.dataSources, \.typeName, \.schema, kind: "data source")
     }
 
-    private static func index<Element>(
-        _ elements: [Element], _ name: (Element) -> String, kind: String
-    ) -> ([String: Element], [Element]) {
-        var byName: [String: Element] = [:]
-        var list: [Element] = []
+    private static func index<Element: Sendable>(
+        _ elements: [Element], _ name: (Element) -> String, _ schema: (Element) -> Schema, kind: String
+    ) -> ([String: TypeEntry<Element>], [TypeEntry<Element>]) {
+        var byName: [String: TypeEntry<Element>] = [:]
+        var list: [TypeEntry<Element>] = []
         for element in elements {
             guard byName[name(element)] == nil else {
                 PluginLog.warn("Provider declares a \(kind) type twice; the first declaration is used", ["tf_type_name": name(element)])
                 continue
             }
-            byName[name(element)] = element
-            list.append(element)
+            let schema = schema(element)
+            let entry = TypeEntry(element: element, schema: schema, valueType: schema.impliedType)
+            byName[name(element)] = entry
+            list.append(entry)
         }
         return (byName, list)
-    }
-
-    func resource(named typeName: String) throws(RejectedRequest) -> any ManagedResource {
-        guard let resource = resources[typeName] else { throw RejectedRequest(diagnostic: .unknownResourceType(typeName)) }
-        return resource
-    }
-
-    func dataSource(named typeName: String) throws(RejectedRequest) -> any DataSource {
-        guard let dataSource = dataSources[typeName] else { throw RejectedRequest(diagnostic: .unknownDataSourceType(typeName)) }
-        return dataSource
-    }
-
-    /// Terraform sends `provider_meta` only when the provider declares a
-    /// schema for it.
-    func providerMeta(_ wire: UnsafePointer<Tfplugin6__DynamicValue>?) throws(RejectedRequest) -> CtyValue? {
-        guard let wire, let schema = provider.providerMetaSchema else { return nil }
-        return try decodeValue(wire, as: schema.impliedType, "provider_meta value")
-    }
-}
-
-/// Decodes a request value, or rejects the request naming the attribute.
-func decodeValue(_ wire: UnsafePointer<Tfplugin6__DynamicValue>?, as type: CtyType, _ what: String) throws(RejectedRequest) -> CtyValue {
-    do {
-        return try DynamicValueWire.decode(wire, as: type)
-    } catch {
-        throw RejectedRequest(diagnostic: .invalidRequestValue(error, what))
-    }
-}
-
-/// Encodes a value the provider returned; a value that does not conform to
-/// the schema becomes a diagnostic (a provider bug) and no bytes.
-func encodeProduced(
-    _ value: CtyValue, as type: CtyType, _ what: String, typeName: String, into diagnostics: inout [Diagnostic]
-) -> [UInt8]? {
-    do {
-        return try DynamicValueWire.encode(value, as: type)
-    } catch {
-        diagnostics.append(.providerProducedInvalidValue(error, what, typeName: typeName))
-        return nil
     }
 }

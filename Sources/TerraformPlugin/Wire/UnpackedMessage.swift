@@ -10,7 +10,11 @@ import Darwin
 /// `INVALID_ARGUMENT`: there is no message to put a diagnostic in.
 struct WireDecodingError: Error, Hashable, Sendable, CustomStringConvertible {
     var messageName: String
-    var description: String { "the request is not a valid \(messageName) message" }
+    /// Why, when more can be said than "it does not parse".
+    var reason: String? = nil
+    var description: String {
+        "the request is not a valid \(messageName) message" + (reason.map { ": \($0)" } ?? "")
+    }
 }
 
 /// One message unpacked by protobuf-c. This object is the only owner of the
@@ -28,6 +32,15 @@ final class UnpackedMessage<Message: WireMessage> {
             throw WireDecodingError(messageName: String(cString: Message.descriptor.pointee.name))
         }
         base = unpacked
+        // protobuf-c hands strings over NUL-terminated, so a string holding
+        // a NUL would be read cut short: `type_name = "x_y\0evil"` served as
+        // "x_y". No name or id of the protocol holds one; refuse the request.
+        if let field = WireStringScan.firstFieldHoldingNUL(bytes, Message.descriptor) {
+            throw WireDecodingError(
+                messageName: String(cString: Message.descriptor.pointee.name),
+                reason: "the string field \(field) holds a NUL character"
+            )
+        }
     }
 
     deinit {
@@ -72,4 +85,45 @@ extension Array where Element == UInt8 {
 func wireElements<Element>(_ count: Int, _ pointer: UnsafeMutablePointer<UnsafeMutablePointer<Element>?>?) -> [UnsafeMutablePointer<Element>] {
     guard count > 0, let pointer else { return [] }
     return UnsafeBufferPointer(start: pointer, count: count).compactMap { $0 }
+}
+
+/// A scan of a message's top-level fields (the bytes have already been
+/// parsed by protobuf-c, so they are well formed) for string fields that
+/// hold a NUL byte.
+enum WireStringScan {
+    static func firstFieldHoldingNUL(_ bytes: [UInt8], _ descriptor: UnsafePointer<ProtobufCMessageDescriptor>) -> String? {
+        var offset = 0
+        func varint() -> UInt64? {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while offset < bytes.count, shift < 64 {
+                let byte = bytes[offset]
+                offset += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { return value }
+                shift += 7
+            }
+            return nil
+        }
+        while offset < bytes.count {
+            guard let key = varint() else { return nil }
+            let fieldNumber = key >> 3
+            switch key & 7 {
+            case 0: guard varint() != nil else { return nil }
+            case 1: offset += 8
+            case 5: offset += 4
+            case 2:
+                guard let length = varint(), length <= UInt64(bytes.count - offset) else { return nil }
+                let end = offset + Int(length)
+                defer { offset = end }
+                guard fieldNumber <= UInt64(UInt32.max),
+                      let field = protobuf_c_message_descriptor_get_field(descriptor, UInt32(fieldNumber)),
+                      field.pointee.type == PROTOBUF_C_TYPE_STRING
+                else { continue }
+                if bytes[offset..<end].contains(0) { return String(cString: field.pointee.name) }
+            default: return nil  // groups: protobuf-c has already refused them
+            }
+        }
+        return nil
+    }
 }
