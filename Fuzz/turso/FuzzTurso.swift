@@ -9,7 +9,9 @@
 //   selector & 0x80 != 0: a `Retry-After` header value.
 //
 // Beyond "never crashes": parsed JSON written back parses to the same
-// document, and no token value given to the client appears in an error.
+// document, no token value given to the client appears in an error, and an
+// error's text holds no control character (Turso's text is shown escaped:
+// it reaches the user's terminal).
 import FuzzSupport
 @testable import TerraformPlugin
 @testable import TursoProvider
@@ -47,6 +49,9 @@ public func fuzzTurso(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         let error = client.error(for: response, operation, attempts: 3, redacting: secret)
         if error.description.contains(apiToken) || error.description.contains(secret) {
             fuzzFailure("a token value in an error message")
+        }
+        if (error.summary + error.detail).unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            fuzzFailure("a control character in an error message: \(PluginLog.jsonString(error.detail))")
         }
     }
     return 0

@@ -169,14 +169,31 @@ public final class TursoClient: Sendable {
         }
     }
 
-    /// Turso's `{"error": "..."}` text, shortened, with any token value removed.
+    /// Turso's `{"error": "..."}` text, shortened, with any token value
+    /// removed and control characters escaped: it is whatever a server sent,
+    /// and it reaches the user's terminal.
     func apiMessage(_ body: [UInt8], redacting secret: String? = nil) -> String? {
         guard let text = (try? TursoJSON.parse(body))?["error"]?.stringValue, !text.isEmpty else { return nil }
         var message = String(text.prefix(500))
         for value in [apiToken, secret ?? ""] where value.count >= 8 {
             message = message.replacing(value, with: "<redacted>")
         }
-        return message
+        return Self.escapingControlCharacters(message)
+    }
+
+    /// Control characters (C0, DEL, C1) and the Unicode line and paragraph
+    /// separators written as `\u001b`-style escapes; the rest unchanged.
+    static func escapingControlCharacters(_ text: String) -> String {
+        var escaped = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                let hex = String(scalar.value, radix: 16)
+                escaped.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            } else {
+                escaped.append(scalar)
+            }
+        }
+        return String(escaped)
     }
 
     /// Percent-encodes everything but RFC 3986's unreserved characters.
