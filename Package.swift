@@ -112,7 +112,7 @@ let package = Package(
 if Context.environment["TURSO_FUZZ"] == "1" {
     package.targets += [
         .target(name: "FuzzSupport", dependencies: ["TerraformPlugin"], path: "Fuzz/Support"),
-        .executableTarget(name: "fuzz-router", dependencies: ["FuzzSupport", "TursoProvider"], path: "Fuzz/router"),
+        .executableTarget(name: "fuzz-router", dependencies: ["FuzzSupport", "TursoProvider", "TursoEmulator"], path: "Fuzz/router"),
         .executableTarget(name: "fuzz-msgpack", dependencies: ["FuzzSupport"], path: "Fuzz/msgpack"),
         .executableTarget(name: "fuzz-json", dependencies: ["FuzzSupport"], path: "Fuzz/json"),
         .executableTarget(name: "fuzz-sealing", dependencies: ["FuzzSupport"], path: "Fuzz/sealing"),

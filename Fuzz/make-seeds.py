@@ -125,10 +125,18 @@ METHODS = [
     "ValidateListResourceConfig", "GetFunctions", "CallFunction", "PlanAction", "ValidateActionConfig",
 ]
 CONFIGURED = 0x80
+EMULATED = 0xC0  # configured against the in-process Turso API emulator
 
 
-def router(name, method, request, configured=True):
-    write("router", name, bytes([METHODS.index(method) | (CONFIGURED if configured else 0)]) + request)
+def router(name, method, request, configured=True, emulated=False):
+    mode = EMULATED if emulated else CONFIGURED if configured else 0
+    write("router", name, bytes([METHODS.index(method) | mode]) + request)
+    if configured and not emulated and method in EMULATED_TOO and not name.startswith("repro-"):
+        router(name + "-emulated", method, request, emulated=True)
+
+
+# Requests that also get a seed against the emulator: those that call the Turso API.
+EMULATED_TOO = {"ReadResource", "ApplyResourceChange", "ImportResourceState", "ReadDataSource"}
 
 
 def router_seeds():
@@ -328,13 +336,14 @@ def turso_seeds():
 
 def router_crashes():
     """The seven reproductions of issue 7 (Tests/Fixtures/router-crashes), each with the selector
-    byte of its RPC, configured as it needs (R4 and R5 need ConfigureProvider first)."""
+    byte of its RPC, configured as it needs: all with ConfigureProvider first (R4 needs a
+    private-state key), against the emulator (R5 and R5b need an answering Turso API)."""
     fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "router-crashes")
     methods = {"R1": "PlanResourceChange", "R1b": "PlanResourceChange", "R2": "PlanResourceChange",
                "R3": "ApplyResourceChange", "R4": "ReadResource", "R5": "ReadDataSource", "R5b": "ReadDataSource"}
     for name, method in methods.items():
         with open(os.path.join(fixtures, name + ".bin"), "rb") as f:
-            router(f"repro-{name}", method, f.read())
+            router(f"repro-{name}", method, f.read(), emulated=name.startswith("R5"))
 
 
 if __name__ == "__main__":

@@ -7,10 +7,14 @@
 //   selector & 0x80: ConfigureProvider first (an API token, a private-state
 //     key, and a base_url where nothing listens), as Terraform does before
 //     any resource call; without it the provider is unconfigured.
-// Every input gets a fresh provider, so one input cannot change what the
-// next one sees. Time and randomness are fixed; the Turso API base URL is
-// 127.0.0.1:9, where nothing listens, so an API call fails at once (retries
-// do not sleep) and no request leaves the machine.
+//   selector & 0xC0 == 0xC0: ConfigureProvider first, with the base_url of
+//     an in-process Turso API emulator (TursoEmulator, on 127.0.0.1) and its
+//     admin token, so that paths after a successful API call are reached.
+// Every input gets a fresh provider and an emptied emulator, so one input
+// cannot change what the next one sees. Time and randomness are fixed.
+// Otherwise the Turso API base URL is 127.0.0.1:9, where nothing listens,
+// so an API call fails at once (retries do not sleep). No request ever
+// leaves the machine.
 //
 // Any answer is fine (a response with diagnostics, or a gRPC status); a
 // trap, a sanitizer report or a hang is the failure.
@@ -20,6 +24,7 @@ import Glibc
 import Synchronization
 import FuzzSupport
 import TerraformPlugin
+import TursoEmulator
 @testable import TursoProvider
 
 /// Append only: committed seeds name their method by position. Methods
@@ -87,14 +92,26 @@ func msgpackString(_ text: String) -> [UInt8] {
     return (utf8.count < 32 ? [0xA0 | UInt8(utf8.count)] : [0xD9, UInt8(utf8.count)]) + utf8
 }
 
-let configureRequest: [UInt8] = {
+func configureRequest(baseURL: String, apiToken: String) -> [UInt8] {
     let config: [UInt8] = [0x84]
-        + msgpackString("api_token") + msgpackString("fuzz-api-token-0123456789")
-        + msgpackString("base_url") + msgpackString(unreachableBaseURL)
+        + msgpackString("api_token") + msgpackString(apiToken)
+        + msgpackString("base_url") + msgpackString(baseURL)
         + msgpackString("private_state_key") + msgpackString("fuzz-private-state-key-0123456789")
         + msgpackString("private_state_previous_keys") + [0xC0]
     return field(1, Array("1.15.5".utf8)) + field(2, field(1, config))
+}
+
+let configureUnreachable = configureRequest(baseURL: unreachableBaseURL, apiToken: "fuzz-api-token-0123456789")
+
+/// Started on first use, emptied before every input that uses it. Knows the
+/// organization and group the seeds name.
+let emulator: TursoAPIEmulator = {
+    let emulator = TursoAPIEmulator(configuration: EmulatorConfiguration(organizations: ["acme": ["default"]]))
+    do { try emulator.start() } catch { fatalError("the Turso API emulator did not start: \(error)") }
+    return emulator
 }()
+
+let configureEmulator = configureRequest(baseURL: emulator.baseURL, apiToken: EmulatorConfiguration.defaultAdminToken)
 
 // MARK: The target
 
@@ -102,12 +119,17 @@ let configureRequest: [UInt8] = {
 public func fuzzRouter(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let input = FuzzInput(data, size)
     let method = methods[Int(input.selector & 0x3F) % methods.count]
-    let configureFirst = input.selector & 0x80 != 0
+    let configure: [UInt8]? = switch input.selector & 0xC0 {
+    case 0xC0: configureEmulator
+    case 0x80: configureUnreachable
+    default: nil
+    }
+    if input.selector & 0xC0 == 0xC0 { emulator.reset() }
     let request = input.payload
     runBlocking {
         let router = makeRouter()
-        if configureFirst {
-            guard case .success = await router.handle(method: methods[3], request: configureRequest) else {
+        if let configure {
+            guard case .success = await router.handle(method: methods[3], request: configure) else {
                 fuzzFailure("the fixed ConfigureProvider request failed")
             }
         }
