@@ -4,10 +4,22 @@ import Glibc
 import Darwin
 #endif
 
+import Synchronization
+
 /// Log lines for Terraform: one JSON object per line on stderr, in the
-/// hclog form Terraform parses (`@level`, `@message`, `@timestamp`, then
-/// fields). The level comes from `TF_LOG_PROVIDER`, else `TF_LOG`; without
-/// either the plugin is silent.
+/// hclog form Terraform parses (`@level`, `@message`, `@module`,
+/// `@timestamp`, then fields), with the fields terraform-plugin-go's
+/// tooling expects: `tf_provider_addr` on every line, and on lines written
+/// while an RPC is served, `tf_req_id` (one UUID per request), `tf_rpc` and
+/// `tf_resource_type` or `tf_data_source_type`.
+///
+/// `@module` is `sdk.proto` for the router's own lines about an RPC,
+/// `provider` for lines the provider's code writes while serving one, and
+/// `sdk` for everything else (the server, gRPC).
+///
+/// The level comes from `TF_LOG_PROVIDER_<NAME>` (the provider's type name
+/// from its address, upper-cased, `-` as `_`: `TF_LOG_PROVIDER_TURSO`), else
+/// `TF_LOG_PROVIDER`, else `TF_LOG`; without any the plugin is silent.
 ///
 /// Never pass secrets (tokens, keys, private state) as messages or fields.
 public enum PluginLog {
@@ -40,55 +52,143 @@ public enum PluginLog {
         }
     }
 
-    /// Read once: the environment does not change under a running plugin.
-    public static let level: Level = {
-        let providerLevel = getenv("TF_LOG_PROVIDER").map { String(cString: $0) }
-        if let providerLevel, !providerLevel.isEmpty { return Level(environmentValue: providerLevel) }
-        return Level(environmentValue: getenv("TF_LOG").map { String(cString: $0) })
-    }()
+    /// What an RPC's log lines carry, set by the router for the duration of
+    /// the call (a task-local value: the provider's code, running in the
+    /// call's task, inherits it).
+    package struct RequestContext: Sendable {
+        package var requestID: String
+        /// e.g. `ApplyResourceChange`.
+        package var rpc: String
+        /// `tf_resource_type` or `tf_data_source_type`, and the type name.
+        package var typeField: (key: String, value: String)?
 
-    public static func trace(_ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String> = [:]) {
-        log(.trace, message(), fields)
+        package init(requestID: String, rpc: String, typeField: (key: String, value: String)? = nil) {
+            self.requestID = requestID
+            self.rpc = rpc
+            self.typeField = typeField
+        }
     }
 
-    public static func debug(_ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String> = [:]) {
-        log(.debug, message(), fields)
+    @TaskLocal package static var request: RequestContext?
+
+    /// Set once, before serving (`configure`); read on every line.
+    private static let levelValue = Atomic<Int>(level(environment: environmentValue, providerAddress: "").rawValue)
+    private static let providerAddress = Mutex("")
+
+    package static var level: Level { Level(rawValue: levelValue.load(ordering: .relaxed)) ?? .off }
+
+    /// Names the provider in every line and chooses the level, honouring
+    /// its own `TF_LOG_PROVIDER_<NAME>`. Called by `servePlugin` before the
+    /// first line.
+    public static func configure(providerAddress address: String) {
+        providerAddress.withLock { $0 = address }
+        levelValue.store(level(environment: environmentValue, providerAddress: address).rawValue, ordering: .relaxed)
     }
 
-    public static func info(_ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String> = [:]) {
-        log(.info, message(), fields)
+    /// The level the environment asks for. `environment` looks a variable up.
+    package static func level(environment: (String) -> String?, providerAddress: String) -> Level {
+        var names = ["TF_LOG_PROVIDER", "TF_LOG"]
+        if let name = providerName(providerAddress) { names.insert("TF_LOG_PROVIDER_" + name, at: 0) }
+        for name in names {
+            if let value = environment(name), !value.isEmpty { return Level(environmentValue: value) }
+        }
+        return .off
     }
 
-    public static func warn(_ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String> = [:]) {
-        log(.warn, message(), fields)
+    private static func environmentValue(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
     }
 
-    public static func error(_ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String> = [:]) {
-        log(.error, message(), fields)
+    /// `registry.terraform.io/turso-swift/turso` -> `TURSO` (the type, as
+    /// terraform-plugin-go names its logger); nil without one.
+    package static func providerName(_ address: String) -> String? {
+        guard let type = address.split(separator: "/").last, !type.isEmpty else { return nil }
+        return String(type.uppercased().map { $0 == "-" ? "_" : $0 })
+    }
+
+    /// A fresh random UUID (version 4), one per request, as terraform-plugin-go makes.
+    package static func requestID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let halves = [generator.next(), generator.next()] as [UInt64]
+        var bytes = halves.flatMap { half in (0..<8).map { UInt8(truncatingIfNeeded: half >> ($0 * 8)) } }
+        bytes[6] = bytes[6] & 0x0F | 0x40
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        let hex = bytes.map { byte in
+            let digits = Array("0123456789abcdef")
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+        }
+        return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { hex[$0].joined() }.joined(separator: "-")
+    }
+
+    public static func trace(_ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String> = [:], module: String? = nil) {
+        log(.trace, message(), fields, module: module)
+    }
+
+    public static func debug(_ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String> = [:], module: String? = nil) {
+        log(.debug, message(), fields, module: module)
+    }
+
+    public static func info(_ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String> = [:], module: String? = nil) {
+        log(.info, message(), fields, module: module)
+    }
+
+    public static func warn(_ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String> = [:], module: String? = nil) {
+        log(.warn, message(), fields, module: module)
+    }
+
+    public static func error(_ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String> = [:], module: String? = nil) {
+        log(.error, message(), fields, module: module)
     }
 
     public static func isEnabled(_ messageLevel: Level) -> Bool { messageLevel != .off && messageLevel >= level }
 
-    static func log(_ messageLevel: Level, _ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String>) {
+    static func log(
+        _ messageLevel: Level, _ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String>, module: String? = nil
+    ) {
         guard isEnabled(messageLevel) else { return }
-        let line = formatLine(level: messageLevel, message: message(), fields: fields, timestamp: timestamp())
+        let request = Self.request
+        let line = formatLine(
+            level: messageLevel, message: message(), module: module ?? (request == nil ? "sdk" : "provider"),
+            context: contextFields(request), fields: fields, timestamp: timestamp()
+        )
         // One write(2) per line: lines from concurrent calls never interleave.
         var bytes = Array(line.utf8)
         bytes.append(UInt8(ascii: "\n"))
         bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
             var offset = 0
             while offset < buffer.count {
-                let written = write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = write(2, base + offset, buffer.count - offset)
                 if written <= 0 { break }
                 offset += written
             }
         }
     }
 
-    /// A log line; exposed for tests.
-    public static func formatLine(level: Level, message: String, fields: KeyValuePairs<String, String>, timestamp: String) -> String {
-        var line = "{\"@level\":\"\(level.name)\",\"@message\":\(jsonString(message)),\"@timestamp\":\"\(timestamp)\""
-        for (key, value) in fields where !key.hasPrefix("@") {
+    /// The fields every line carries: the provider, and the request's.
+    package static func contextFields(_ request: RequestContext?) -> [(String, String)] {
+        var fields: [(String, String)] = []
+        let address = providerAddress.withLock { $0 }
+        if !address.isEmpty { fields.append(("tf_provider_addr", address)) }
+        if let request {
+            fields.append(("tf_req_id", request.requestID))
+            fields.append(("tf_rpc", request.rpc))
+            if let type = request.typeField { fields.append((type.key, type.value)) }
+        }
+        return fields
+    }
+
+    /// A log line. Keys starting with `@` are hclog's own and dropped from
+    /// `fields`; a field repeating a context key is dropped too.
+    package static func formatLine(
+        level: Level, message: String, module: String, context: [(String, String)] = [],
+        fields: KeyValuePairs<String, String>, timestamp: String
+    ) -> String {
+        var line = "{\"@level\":\"\(level.name)\",\"@message\":\(jsonString(message)),\"@module\":\(jsonString(module)),\"@timestamp\":\"\(timestamp)\""
+        for (key, value) in context {
+            line += ",\(jsonString(key)):\(jsonString(value))"
+        }
+        for (key, value) in fields where !key.hasPrefix("@") && !context.contains(where: { $0.0 == key }) {
             line += ",\(jsonString(key)):\(jsonString(value))"
         }
         return line + "}"
@@ -111,7 +211,7 @@ public enum PluginLog {
     }
 
     /// A JSON string literal; invalid UTF-8 cannot occur in a Swift String.
-    public static func jsonString(_ text: String) -> String {
+    package static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

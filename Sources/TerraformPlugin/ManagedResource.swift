@@ -1,8 +1,11 @@
 /// A managed resource type (`resource "x_y" "name" { ... }`).
 ///
-/// Values arrive decoded against `schema`; responses carry values of the same
-/// type. Private state is opaque bytes that Terraform stores beside the
-/// resource's state and hands back on every call.
+/// Values arrive decoded against `schema` and checked against their role
+/// (see `ValueRole`): a configuration, proposed or planned state is a known
+/// object, a prior or current state a wholly known object, and each may be
+/// null only where its request's documentation says so. Responses carry
+/// values of the same type. Private state is opaque bytes that Terraform
+/// stores beside the resource's state and hands back on every call.
 public protocol ManagedResource: Sendable {
     var typeName: String { get }
     var schema: Schema { get }
@@ -68,6 +71,13 @@ extension ManagedResource {
         }
         do {
             let value = try JSONValueCodec.decode(json, as: schema.impliedType, ignoringUndefinedAttributes: true)
+            // A stored state is an object; a JSON `null` would come back as
+            // "no object" and Terraform would forget the resource.
+            guard !value.isNull else {
+                return UpgradeResourceStateResponse(diagnostics: [
+                    .error("Invalid stored state", "The stored state of this \(typeName) is null, not an object. Remove the resource from state and import or recreate it."),
+                ])
+            }
             return UpgradeResourceStateResponse(upgradedState: value)
         } catch {
             return UpgradeResourceStateResponse(diagnostics: [error.diagnostic(summary: "Invalid stored state")])
@@ -111,8 +121,9 @@ public struct PlanResourceChangeRequest: Sendable {
     /// Null when the resource is being created.
     public var priorState: CtyValue
     /// Terraform's proposal: configuration merged over prior state. Null when
-    /// the resource is being destroyed.
+    /// the resource is being destroyed (never together with a null prior state).
     public var proposedNewState: CtyValue
+    /// Null when the resource is being destroyed.
     public var config: CtyValue
     public var priorPrivate: [UInt8]
     public var providerMeta: CtyValue?
@@ -150,9 +161,11 @@ public struct PlanResourceChangeResponse: Sendable {
 
 public struct ApplyResourceChangeRequest: Sendable {
     public var typeName: String
+    /// Null when the resource is being created.
     public var priorState: CtyValue
     /// Null when the resource is being destroyed.
     public var plannedState: CtyValue
+    /// Null when the resource is being destroyed.
     public var config: CtyValue
     public var plannedPrivate: [UInt8]
     public var providerMeta: CtyValue?
@@ -183,6 +196,7 @@ public struct ApplyResourceChangeResponse: Sendable {
 
 public struct ReadResourceRequest: Sendable {
     public var typeName: String
+    /// Never null, never unknown.
     public var currentState: CtyValue
     public var `private`: [UInt8]
     public var providerMeta: CtyValue?

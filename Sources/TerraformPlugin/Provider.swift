@@ -2,6 +2,11 @@
 /// decodes each RPC into these Swift types, calls the provider, and encodes
 /// the answer: providers never see protobuf or gRPC.
 public protocol Provider: Sendable {
+    /// The provider's registry address, e.g.
+    /// `registry.terraform.io/example/example`: every log line names it
+    /// (`tf_provider_addr`), and its type name picks the provider's own log
+    /// level variable (`TF_LOG_PROVIDER_EXAMPLE`).
+    var address: String { get }
     /// The provider's own configuration block (`provider "x" { ... }`).
     var schema: Schema { get }
     /// The schema of `provider_meta` blocks in modules, if the provider reads them.

@@ -6,6 +6,9 @@ public struct TursoProvider: Provider {
     /// Released versions follow semantic versioning; the User-Agent carries it.
     public static let version = "0.1.0"
 
+    /// Where Terraform finds it (`source = "turso-swift/turso"`).
+    public var address: String { "registry.terraform.io/turso-swift/turso" }
+
     let context: ProviderContext
 
     /// - Parameters:

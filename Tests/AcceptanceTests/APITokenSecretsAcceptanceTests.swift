@@ -69,6 +69,12 @@ struct APITokenSecretsAcceptanceTests {
         // The log really holds the provider's side of the conversation.
         #expect(log.contains("Turso API request"), "the provider's debug lines are in the trace log")
         #expect(log.contains("/v1/auth/api-tokens/grouped"))
+        // The fields Terraform's tooling reads, as Terraform itself wrote them out.
+        for field in ["@module=provider", "@module=sdk.proto", "tf_provider_addr=registry.terraform.io/turso-swift/turso",
+                      "tf_req_id=", "tf_rpc=ApplyResourceChange", "tf_resource_type=turso_api_token",
+                      "tf_data_source_type=turso_api_token_validation"] {
+            #expect(log.contains(field), "\(field) is not in the trace log")
+        }
         for secret in secrets {
             #expect(!log.contains(secret), "a secret is in the trace log")
             for result in results {

@@ -215,6 +215,7 @@ struct FakeDataSource: DataSource {
 /// configuration has one optional `endpoint`; its provider_meta one
 /// optional `module`.
 struct FakeProvider: Provider {
+    var address: String { "registry.terraform.io/example/fake" }
     let recorder: FakeRecorder
     var extraResources: [any ManagedResource] = []
 

@@ -45,12 +45,12 @@ struct APITokenPrivateStateTests {
         #expect(read.newState == created.newState)
         let id = created.newState[attribute: "id"].stringValue!
         let binding = APITokenResource.sealed.binding(id: id)
-        guard case .sealed(let fields, false) = SodiumVault(current: SealingKey(secret: newKey)).open(read.private, for: binding) else {
+        guard case .sealed(let fields, false) = SodiumVault(current: SealingKey(secret: newKey, domain: PrivateStateKeys.sealingDomain)).open(read.private, for: binding) else {
             Issue.record("not re-sealed with the new key")
             return
         }
         #expect(fields["token"] == created.newState[attribute: "token"].stringValue)
-        guard case .unreadable = SodiumVault(current: SealingKey(secret: oldKey)).open(read.private, for: binding) else {
+        guard case .unreadable = SodiumVault(current: SealingKey(secret: oldKey, domain: PrivateStateKeys.sealingDomain)).open(read.private, for: binding) else {
             Issue.record("still opens with the old key alone")
             return
         }
@@ -77,7 +77,7 @@ struct APITokenPrivateStateTests {
         let created = try await driver.create(driver.config())
         let read = await driver.read(created.newState, private: [])
         let id = created.newState[attribute: "id"].stringValue!
-        let vault = SodiumVault(current: SealingKey(secret: ConfiguredProvider.privateStateKey))
+        let vault = SodiumVault(current: SealingKey(secret: ConfiguredProvider.privateStateKey, domain: PrivateStateKeys.sealingDomain))
         guard case .sealed(let fields, _) = vault.open(read.private, for: APITokenResource.sealed.binding(id: id)) else {
             Issue.record("not sealed")
             return

@@ -48,7 +48,7 @@ struct APITokenResourceTests {
         // The value is a working bearer.
         #expect(try emulator.request("GET", "/v1/auth/validate", bearer: token).status == 200)
 
-        let vault = SodiumVault(current: SealingKey(secret: ConfiguredProvider.privateStateKey))
+        let vault = SodiumVault(current: SealingKey(secret: ConfiguredProvider.privateStateKey, domain: PrivateStateKeys.sealingDomain))
         guard case .sealed(let fields, false) = vault.open(created.private, for: APITokenResource.sealed.binding(id: id)) else {
             Issue.record("private state is not sealed with the configured key")
             return

@@ -13,7 +13,7 @@ struct TimedTokenResourceTests {
     let type = TimedTokenResource.schema.impliedType
 
     static let key = "unit-test-private-state-key-0123456789abcdef"
-    let vault = SodiumVault(current: SealingKey(secret: key))
+    let vault = SodiumVault(current: SealingKey(secret: key, domain: PrivateStateKeys.sealingDomain))
 
     init() async {
         clock = ManualClock(start)

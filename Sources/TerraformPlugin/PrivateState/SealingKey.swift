@@ -44,6 +44,27 @@ final class SecureBuffer: @unchecked Sendable {
     }
 }
 
+/// What makes one provider's sealed private state its own, supplied by the
+/// provider (the protocol layer names no provider): the personalisation of
+/// its key derivations and the name of its envelope format, bound into
+/// every blob's authenticated data. Changing either makes every existing
+/// blob unreadable, so a provider fixes them once.
+public struct SealingDomain: Sendable {
+    /// BLAKE2b personalisation: separates these derivations from any other
+    /// use of the same secret. Exactly 16 bytes.
+    let personalization: [UInt8]
+    /// e.g. `terraform-provider-x/private-state/v1`.
+    let context: [UInt8]
+
+    /// `personalization` must be exactly 16 bytes of UTF-8 (a constant of
+    /// the provider's code: anything else is a programmer error).
+    public init(personalization: String, context: String) {
+        precondition(personalization.utf8.count == Int(crypto_generichash_blake2b_PERSONALBYTES), "a BLAKE2b personalisation is 16 bytes")
+        self.personalization = Array(personalization.utf8)
+        self.context = Array(context.utf8)
+    }
+}
+
 /// A 32-byte sealing key derived from a user's secret, with its public id.
 ///
 /// The secret's text (a Swift String from configuration) cannot be wiped,
@@ -52,15 +73,14 @@ final class SecureBuffer: @unchecked Sendable {
 public final class SealingKey: Sendable {
     static let keyLength = Int(crypto_aead_xchacha20poly1305_ietf_KEYBYTES)
     static let idLength = 8
-    /// BLAKE2b personalisation: separates these derivations from any other
-    /// use of the same secret. Exactly 16 bytes.
-    static let personal: [UInt8] = Array("tfturso-pstate-1".utf8)
 
     /// Never handed out beyond a `withKeyBytes` scope.
     private let key: SecureBuffer
     /// A short public fingerprint of the key (not of the secret's text):
     /// tells which key sealed a blob without revealing anything about it.
     public let id: [UInt8]
+    /// The provider's domain: derivations and sealed blobs are bound to it.
+    public let domain: SealingDomain
 
     /// Derives the key with libsodium's keyed generic hash (BLAKE2b), keyed
     /// with the secret, over a fixed label; the key id likewise over another
@@ -68,13 +88,14 @@ public final class SealingKey: Sendable {
     /// to be long and random (32+ characters), and a thousand resources must
     /// not cost a thousand Argon2 runs. A secret longer than BLAKE2b's 64-byte
     /// key limit is first hashed to 64 bytes (unkeyed, same personalisation).
-    public init(secret: String) {
+    public init(secret: String, domain: SealingDomain) {
+        let personal = domain.personalization
         var hashKey = SecureBuffer(copying: secret.utf8)
         if hashKey.count > Int(crypto_generichash_blake2b_KEYBYTES_MAX) {
             let reduced = SecureBuffer(count: Int(crypto_generichash_blake2b_BYTES_MAX))
             reduced.withUnsafeBytes { out, outLength in
                 hashKey.withUnsafeBytes { input, inputLength in
-                    Self.blake2b(into: out, length: outLength, message: input, messageLength: inputLength, key: nil, keyLength: 0)
+                    Self.blake2b(into: out, length: outLength, message: input, messageLength: inputLength, key: nil, keyLength: 0, personal: personal)
                 }
             }
             hashKey = reduced
@@ -83,14 +104,15 @@ public final class SealingKey: Sendable {
         var id = [UInt8](repeating: 0, count: Self.idLength)
         hashKey.withUnsafeBytes { keyBytes, keyLength in
             derived.withUnsafeBytes { out, outLength in
-                Self.blake2b(into: out, length: outLength, label: "seal-key", key: keyBytes, keyLength: keyLength)
+                Self.blake2b(into: out, length: outLength, label: "seal-key", key: keyBytes, keyLength: keyLength, personal: personal)
             }
             id.withUnsafeMutableBufferPointer { out in
-                Self.blake2b(into: out.baseAddress!, length: out.count, label: "key-id", key: keyBytes, keyLength: keyLength)
+                Self.blake2b(into: out.baseAddress!, length: out.count, label: "key-id", key: keyBytes, keyLength: keyLength, personal: personal)
             }
         }
         self.key = derived
         self.id = id
+        self.domain = domain
     }
 
     /// A new random secret for a key file: 32 bytes from libsodium's CSPRNG,
@@ -110,7 +132,7 @@ public final class SealingKey: Sendable {
     }
 
     /// The key id as shown to users: 16 lowercase hex digits.
-    public var idHex: String { Self.hex(id) }
+    package var idHex: String { Self.hex(id) }
 
     /// Lends the key bytes for the duration of `body`.
     func withKeyBytes<R>(_ body: (UnsafePointer<UInt8>) throws -> R) rethrows -> R {
@@ -118,17 +140,17 @@ public final class SealingKey: Sendable {
     }
 
     private static func blake2b(
-        into out: UnsafeMutablePointer<UInt8>, length: Int, label: String, key: UnsafePointer<UInt8>, keyLength: Int
+        into out: UnsafeMutablePointer<UInt8>, length: Int, label: String, key: UnsafePointer<UInt8>, keyLength: Int, personal: [UInt8]
     ) {
         let message = Array(label.utf8)
         message.withUnsafeBufferPointer { input in
-            blake2b(into: out, length: length, message: input.baseAddress!, messageLength: input.count, key: key, keyLength: keyLength)
+            blake2b(into: out, length: length, message: input.baseAddress!, messageLength: input.count, key: key, keyLength: keyLength, personal: personal)
         }
     }
 
     private static func blake2b(
         into out: UnsafeMutablePointer<UInt8>, length: Int, message: UnsafePointer<UInt8>, messageLength: Int,
-        key: UnsafePointer<UInt8>?, keyLength: Int
+        key: UnsafePointer<UInt8>?, keyLength: Int, personal: [UInt8]
     ) {
         let result = personal.withUnsafeBufferPointer { personalBytes in
             crypto_generichash_blake2b_salt_personal(

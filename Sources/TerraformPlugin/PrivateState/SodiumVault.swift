@@ -15,7 +15,7 @@ import CSodium
 /// resource id, so a blob copied to another resource, or whose key id was
 /// altered, does not open.
 public struct SodiumVault: PrivateStateVault {
-    public static let formatVersion: UInt8 = 1
+    package static let formatVersion: UInt8 = 1
     static let headerLength = 1 + SealingKey.idLength
     static let nonceLength = Int(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
     static let tagLength = Int(crypto_aead_xchacha20poly1305_ietf_ABYTES)
@@ -38,7 +38,7 @@ public struct SodiumVault: PrivateStateVault {
         let header = [Self.formatVersion] + current.id
         var nonce = [UInt8](repeating: 0, count: Self.nonceLength)
         nonce.withUnsafeMutableBytes { randombytes_buf($0.baseAddress!, $0.count) }
-        let aad = Self.additionalData(header: header, binding: binding)
+        let aad = Self.additionalData(header: header, binding: binding, domain: current.domain)
 
         var blob = header + nonce + [UInt8](repeating: 0, count: plaintext.count + Self.tagLength)
         var written: UInt64 = 0
@@ -89,8 +89,9 @@ public struct SodiumVault: PrivateStateVault {
                 "It was sealed with key id \(keyIDHex), which is not among the configured keys (current: \(current.idHex)\(previous.isEmpty ? "" : ", previous: " + previous.map(\.idHex).joined(separator: ", ")))."
             ))
         }
-        let aad = Self.additionalData(header: Array(blob[0..<Self.headerLength]), binding: binding)
+        let header = Array(blob[0..<Self.headerLength])
         for key in candidates {
+            let aad = Self.additionalData(header: header, binding: binding, domain: key.domain)
             if var plaintext = Self.decrypt(blob, aad: aad, key: key) {
                 defer { plaintext.withUnsafeMutableBytes { sodium_memzero($0.baseAddress, $0.count) } }
                 guard let fields = PlainPrivateState.decode(plaintext) else {
@@ -127,13 +128,14 @@ public struct SodiumVault: PrivateStateVault {
         return plaintext
     }
 
-    /// Header, then `terraform-provider-turso/private-state/v1`, the resource
-    /// type and id, each followed by a zero byte (names cannot contain one,
-    /// so the fields cannot be shifted into each other).
-    static func additionalData(header: [UInt8], binding: PrivateStateBinding) -> [UInt8] {
+    /// Header, then the domain's context (the provider's name for this
+    /// format), the resource type and id, each followed by a zero byte
+    /// (names cannot contain one, so the fields cannot be shifted into each
+    /// other).
+    static func additionalData(header: [UInt8], binding: PrivateStateBinding, domain: SealingDomain) -> [UInt8] {
         var aad = header
-        for part in ["terraform-provider-turso/private-state/v1", binding.resourceType, binding.resourceID] {
-            aad += Array(part.utf8)
+        for part in [domain.context, Array(binding.resourceType.utf8), Array(binding.resourceID.utf8)] {
+            aad += part
             aad.append(0)
         }
         return aad

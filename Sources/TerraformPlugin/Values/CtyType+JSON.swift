@@ -105,7 +105,7 @@ extension CtyType {
 
     /// The compact JSON form, with object attributes (and optional attribute
     /// names) in sorted order, so equal types have equal JSON.
-    public var typeJSON: [UInt8] {
+    package var typeJSON: [UInt8] {
         var writer = JSONWriter(capacity: 64)
         writeTypeJSON(into: &writer)
         return writer.bytes

@@ -29,7 +29,7 @@ public indirect enum CtyType: Hashable, Sendable {
         return nil
     }
 
-    public var isPrimitive: Bool {
+    package var isPrimitive: Bool {
         switch self {
         case .bool, .number, .string: true
         default: false
@@ -37,7 +37,7 @@ public indirect enum CtyType: Hashable, Sendable {
     }
 
     /// True when the type is, or contains, the dynamic pseudo-type.
-    public var hasDynamicTypes: Bool {
+    package var hasDynamicTypes: Bool {
         switch self {
         case .dynamic: true
         case .bool, .number, .string: false
@@ -49,7 +49,7 @@ public indirect enum CtyType: Hashable, Sendable {
 
     /// The type as Terraform prints it in messages: `string`, `list of string`,
     /// `map of number`, `object`, `tuple`.
-    public var friendlyName: String {
+    package var friendlyName: String {
         switch self {
         case .bool: "bool"
         case .number: "number"

@@ -82,10 +82,12 @@ extension CtyValue {
     }
 
     /// An object of a declared type: attributes missing from `attributes` are
-    /// null of their declared type.
+    /// null of their declared type. Given a type that is not an object type
+    /// (a programmer error), the value keeps that type and fails to encode,
+    /// which the router reports as a provider bug: nothing here traps.
     public static func object(type: CtyType, _ attributes: [String: CtyValue]) -> CtyValue {
         guard case .object(let attributeTypes, _) = type else {
-            preconditionFailure("CtyValue.object(type:) needs an object type, got \(type)")
+            return CtyValue(uncheckedType: type, storage: .attributes(attributes))
         }
         var filled = attributes
         for (name, attributeType) in attributeTypes where filled[name] == nil {
@@ -159,10 +161,15 @@ extension CtyValue {
     }
 
     /// A copy of this object value with one attribute replaced.
+    ///
+    /// A null or unknown object has no attributes to replace: the value is
+    /// returned unchanged. This never traps, because it is reached with
+    /// request data (the router only passes known objects where resources
+    /// set attributes, but resource code must not be able to crash the
+    /// process should a value slip through). Check `isNull`/`isKnown` first
+    /// where the difference matters.
     public func setting(_ name: String, to value: CtyValue) -> CtyValue {
-        guard case .attributes(var attributes) = storage else {
-            preconditionFailure("setting(_:to:) on a value that is not a known object: \(type)")
-        }
+        guard case .attributes(var attributes) = storage else { return self }
         attributes[name] = value
         return CtyValue(uncheckedType: type, storage: .attributes(attributes))
     }

@@ -59,7 +59,9 @@ enum DecodedValueTypes {
     /// type was concretised.
     @inline(never)
     static func collection(_ type: CtyType, _ elements: [CtyValue], concretised: Bool) throws(ValueCodingError) -> CtyValue {
-        guard let declaredElementType = type.elementType else { preconditionFailure("not a collection type: \(type)") }
+        // The decoders call this only for list and set types; an error, not
+        // a trap, should that ever change.
+        guard let declaredElementType = type.elementType else { throw ValueCodingError("not a collection type: \(type)") }
         var elements = elements
         var elementType = declaredElementType
         if concretised { elementType = try unifyElements(&elements, declared: declaredElementType).get() }
@@ -128,7 +130,12 @@ enum DecodedValueTypes {
     /// was concretised.
     @inline(never)
     static func object(_ type: CtyType, _ attributes: [String: CtyValue], concretised: Bool) -> CtyValue {
-        guard case .object(let attributeTypes, let optional) = type else { preconditionFailure("not an object type: \(type)") }
+        // The decoders call this only for object types; should that ever
+        // change, the value keeps the type it was given (and fails to encode)
+        // rather than trapping.
+        guard case .object(let attributeTypes, let optional) = type else {
+            return CtyValue(uncheckedType: type, storage: .attributes(attributes))
+        }
         var attributes = attributes
         if attributes.count < attributeTypes.count {
             for (name, attributeType) in attributeTypes where attributes[name] == nil {

@@ -7,12 +7,12 @@
 /// "false" where a bool is). Unknown values cannot be written in JSON;
 /// infinities are written as the strings "+Inf" and "-Inf", which cty parses
 /// back as numbers, since a JSON number cannot hold them.
-public enum JSONValueCodec {
+package enum JSONValueCodec {
     /// Decodes a JSON document as a value of `type`. With
     /// `ignoringUndefinedAttributes`, object members the type does not
     /// declare are dropped at every depth, as when a stored state is read
     /// with a newer schema; otherwise they are an error.
-    public static func decode(
+    package static func decode(
         _ bytes: [UInt8], as type: CtyType, ignoringUndefinedAttributes: Bool = false
     ) throws(ValueCodingError) -> CtyValue {
         let document = try JSONParser.parse(bytes)
@@ -23,7 +23,7 @@ public enum JSONValueCodec {
     /// Encodes `value` as compact JSON of `type`, object attributes and map
     /// keys in sorted order. Throws with the path for unknown values and
     /// values that do not conform to the type.
-    public static func encode(_ value: CtyValue, as type: CtyType) throws(ValueCodingError) -> [UInt8] {
+    package static func encode(_ value: CtyValue, as type: CtyType) throws(ValueCodingError) -> [UInt8] {
         var encoder = ValueEncoder(writer: JSONValueWriter())
         try encoder.encode(value, as: type)
         return encoder.writer.writer.bytes

@@ -6,10 +6,10 @@
 /// duplicate keys, UTF-8) it rejects input Terraform never sends. Strings are
 /// kept as sent: cty normalises them to NFC, which needs Unicode tables this
 /// Foundation-free module does not carry, and Terraform sends them normalised.
-public enum MsgPackValueCodec {
+package enum MsgPackValueCodec {
     /// Decodes `bytes` as a value of `type`. Malformed input, or input that
     /// does not match the type, throws with the attribute path.
-    public static func decode(_ bytes: [UInt8], as type: CtyType) throws(ValueCodingError) -> CtyValue {
+    package static func decode(_ bytes: [UInt8], as type: CtyType) throws(ValueCodingError) -> CtyValue {
         try bytes.withUnsafeBufferPointer { (buffer) throws(ValueCodingError) -> CtyValue in
             var decoder = MsgPackValueDecoder(buffer)
             return try decoder.decodeDocument(as: type)
@@ -19,7 +19,7 @@ public enum MsgPackValueCodec {
     /// Encodes `value` as a value of `type` (for dynamic-typed positions, the
     /// value's own type travels with it). Throws with the path when the value
     /// does not conform to the type.
-    public static func encode(_ value: CtyValue, as type: CtyType) throws(ValueCodingError) -> [UInt8] {
+    package static func encode(_ value: CtyValue, as type: CtyType) throws(ValueCodingError) -> [UInt8] {
         var encoder = ValueEncoder(writer: MsgPackValueWriter())
         try encoder.encode(value, as: type)
         return encoder.writer.writer.bytes

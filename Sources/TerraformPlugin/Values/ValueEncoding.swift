@@ -254,7 +254,7 @@ extension CtyValue {
     /// can: the same check the encoders make, with the path of the first
     /// offending part. Nulls may stand anywhere; `dynamic` accepts any
     /// value of a concrete type.
-    public func conformanceError(to type: CtyType) -> ValueCodingError? {
+    package func conformanceError(to type: CtyType) -> ValueCodingError? {
         var encoder = ValueEncoder(writer: DiscardingValueWriter())
         do {
             try encoder.encode(self, as: type)

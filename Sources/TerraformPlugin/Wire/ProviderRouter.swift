@@ -7,32 +7,45 @@ import CTFPlugin6
 ///
 /// Safe for concurrent calls. Provider calls run as tracked tasks that
 /// StopProvider cancels.
-public struct ProviderRouter: RPCHandler {
+package struct ProviderRouter: RPCHandler {
     let core: RouterCore
 
-    public init(provider: some Provider) {
+    package init(provider: some Provider) {
         core = RouterCore(provider: provider)
     }
 
-    public func handle(method: String, request: [UInt8]) async -> RPCResult {
-        guard let route = Self.routes[method] else {
-            PluginLog.debug("Unimplemented RPC called", ["tf_rpc": method])
-            return .failure(.unimplemented, "\(method) is not implemented by this provider")
+    package func handle(method: String, request: [UInt8]) async -> RPCResult {
+        // One id per request, as terraform-plugin-go makes: it ties the
+        // router's lines to the provider's lines about the same call.
+        let rpc = method.hasPrefix(Self.methodPrefix) ? String(method.dropFirst(Self.methodPrefix.count)) : method
+        let context = PluginLog.RequestContext(requestID: PluginLog.requestID(), rpc: rpc)
+        return await PluginLog.$request.withValue(context) {
+            guard let route = Self.routes[method] else {
+                PluginLog.debug("Unimplemented RPC called", module: Self.logModule)
+                return .failure(.unimplemented, "\(method) is not implemented by this provider")
+            }
+            PluginLog.trace("Received request", module: Self.logModule)
+            let start = ContinuousClock.now
+            let served = await route(core, request)
+            if PluginLog.isEnabled(.trace) {
+                var servedContext = context
+                if let key = served.typeLogKey { servedContext.typeField = (key, served.typeName) }
+                // Names and timings only: values and private state can hold secrets.
+                PluginLog.$request.withValue(servedContext) {
+                    PluginLog.trace(
+                        "Served request",
+                        ["tf_status": served.statusName, "tf_req_duration_ms": Self.milliseconds(ContinuousClock.now - start)],
+                        module: Self.logModule
+                    )
+                }
+            }
+            return served.result
         }
-        let start = ContinuousClock.now
-        let served = await route(core, request)
-        if PluginLog.isEnabled(.trace) {
-            // Names and timings only: values and private state can hold secrets.
-            PluginLog.trace(
-                "Served RPC",
-                [
-                    "tf_rpc": method, "tf_type_name": served.typeName, "tf_status": served.statusName,
-                    "tf_req_duration_ms": Self.milliseconds(ContinuousClock.now - start),
-                ]
-            )
-        }
-        return served.result
     }
+
+    static let methodPrefix = "/tfplugin6.Provider/"
+    /// terraform-plugin-go's name for its protocol-level lines.
+    static let logModule = "sdk.proto"
 
     typealias Route = @Sendable (RouterCore, [UInt8]) async -> Served
 
@@ -55,7 +68,7 @@ public struct ProviderRouter: RPCHandler {
 
     /// By gRPC method path.
     static let routes: [String: Route] = Dictionary(
-        uniqueKeysWithValues: rpcs.map { rpc in ("/tfplugin6.Provider/" + rpc.name, rpc.serve) }
+        uniqueKeysWithValues: rpcs.map { rpc in (methodPrefix + rpc.name, rpc.serve) }
     )
 
     static func milliseconds(_ duration: Duration) -> String {
@@ -70,10 +83,13 @@ public struct ProviderRouter: RPCHandler {
 struct Served: Sendable {
     var result: RPCResult
     var typeName: String
+    /// `tf_resource_type` or `tf_data_source_type`; nil for provider RPCs.
+    var typeLogKey: String?
 
-    init(_ typeName: String, _ response: [UInt8]) {
+    init(_ typeName: String, _ response: [UInt8], typeLogKey: String? = nil) {
         self.result = .success(response)
         self.typeName = typeName
+        self.typeLogKey = typeLogKey
     }
 
     /// Request bytes that do not parse: there is no response to put a

@@ -40,6 +40,10 @@ protocol RPC: SendableMetatype {
     /// StopProvider, whose response has none).
     static var diagnosticsField: DiagnosticsField<WireResponse>? { get }
 
+    /// The log field naming the request's type (`tf_resource_type`,
+    /// `tf_data_source_type`); nil for provider-level RPCs.
+    static var typeLogKey: String? { get }
+
     /// False only for calls that must not be cancelled by StopProvider
     /// (StopProvider itself).
     static var tracked: Bool { get }
@@ -109,6 +113,7 @@ extension RPC {
     static func typeName(_ message: WireRequest) -> String { "" }
     static var echoedPrivate: PrivateField<WireRequest, WireResponse>? { nil }
     static var tracked: Bool { true }
+    static var typeLogKey: String? { nil }
 
     static func pack(_ response: Response, _ request: Request, _ context: ResponseContext) -> [UInt8] {
         WireArena.pack(WireResponse.self) { arena, message in
@@ -120,6 +125,8 @@ extension RPC {
 }
 
 extension RPC where Target == any ManagedResource {
+    static var typeLogKey: String? { "tf_resource_type" }
+
     static func find(_ typeName: String, in core: RouterCore) throws(RejectedRequest) -> Found<Target> {
         guard let entry = core.resources[typeName] else { throw RejectedRequest(diagnostic: .unknownResourceType(typeName, rpc: name)) }
         return Found(target: entry.element, valueType: entry.valueType)
@@ -127,6 +134,8 @@ extension RPC where Target == any ManagedResource {
 }
 
 extension RPC where Target == any DataSource {
+    static var typeLogKey: String? { "tf_data_source_type" }
+
     static func find(_ typeName: String, in core: RouterCore) throws(RejectedRequest) -> Found<Target> {
         guard let entry = core.dataSources[typeName] else { throw RejectedRequest(diagnostic: .unknownDataSourceType(typeName, rpc: name)) }
         return Found(target: entry.element, valueType: entry.valueType)
@@ -156,6 +165,13 @@ extension RPC {
         let (typeName, echoed) = message.withMessage { message in
             (Self.typeName(message), echoedPrivate.map { [UInt8](wire: message[keyPath: $0.request]) })
         }
+        guard let typeLogKey, var context = PluginLog.request else { return await serve(core, message, typeName, echoed) }
+        // From here on, every line (the provider's too) names the type.
+        context.typeField = (typeLogKey, typeName)
+        return await PluginLog.$request.withValue(context) { await serve(core, message, typeName, echoed) }
+    }
+
+    private static func serve(_ core: RouterCore, _ message: UnpackedMessage<WireRequest>, _ typeName: String, _ echoed: [UInt8]?) async -> Served {
         let found: Found<Target>
         let request: Request
         do throws(RejectedRequest) {
@@ -163,7 +179,8 @@ extension RPC {
             let values = RequestValues(rpc: name, typeName: typeName, valueType: found.valueType, providerMetaType: core.providerMetaType)
             request = try message.withMessage { message throws(RejectedRequest) in try fromWire(message, values) }
         } catch {
-            return Served(typeName, refusal(error.diagnostic, echoing: echoed))
+            PluginLog.debug("Request refused", ["diagnostic_summary": error.diagnostic.summary], module: ProviderRouter.logModule)
+            return Served(typeName, refusal(error.diagnostic, echoing: echoed), typeLogKey: typeLogKey)
         }
         let target = found.target
         let response: Response
@@ -172,7 +189,8 @@ extension RPC {
         } else {
             response = await call(target, request)
         }
-        return Served(typeName, pack(response, request, ResponseContext(core: core, typeName: typeName, valueType: found.valueType)))
+        let context = ResponseContext(core: core, typeName: typeName, valueType: found.valueType)
+        return Served(typeName, pack(response, request, context), typeLogKey: typeLogKey)
     }
 
     /// The response to a refused request: the diagnostic, the request's

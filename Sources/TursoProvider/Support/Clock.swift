@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// A point in time as whole seconds since the Unix epoch (UTC). Token expiry
 /// is kept to the second, the precision of the RFC 3339 text in state.
@@ -18,7 +17,7 @@ public struct UnixTime: Hashable, Comparable, Sendable {
 }
 
 /// Where resource logic gets the time. Resources never read the system clock
-/// themselves, so expiry can be tested exactly with `ManualClock`.
+/// themselves, so expiry can be tested exactly with a clock the tests move.
 public protocol Clock: Sendable {
     func now() -> UnixTime
 }
@@ -31,22 +30,5 @@ public struct SystemClock: Clock {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return UnixTime(seconds: Int64(spec.tv_sec))
-    }
-}
-
-/// A clock that moves only when told to: for tests.
-public final class ManualClock: Clock {
-    private let current: Mutex<UnixTime>
-
-    public init(_ start: UnixTime) { current = Mutex(start) }
-
-    public func now() -> UnixTime { current.withLock { $0 } }
-
-    public func advance(by duration: TokenDuration) {
-        current.withLock { $0 = $0.adding(duration) }
-    }
-
-    public func set(_ time: UnixTime) {
-        current.withLock { $0 = time }
     }
 }

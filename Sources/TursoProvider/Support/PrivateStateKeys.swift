@@ -9,6 +9,12 @@ import TerraformPlugin
 enum PrivateStateKeys {
     static let keyFileName = "private-state.key"
 
+    /// This provider's sealing domain. Fixed forever: every sealed private
+    /// state in existence is bound to these two strings.
+    static let sealingDomain = SealingDomain(
+        personalization: "tfturso-pstate-1", context: "terraform-provider-turso/private-state/v1"
+    )
+
     /// The result of resolving keys: a vault, or nil when the key depends on
     /// values not known yet (during plan); diagnostics to show either way.
     static func vault(
@@ -20,17 +26,17 @@ enum PrivateStateKeys {
         case .unset: previousSecrets = []
         case .unknown: return (nil, [])
         }
-        let previous = previousSecrets.map { SealingKey(secret: $0) }
+        let previous = previousSecrets.map { SealingKey(secret: $0, domain: sealingDomain) }
         switch configuration.privateStateKey {
         case .value(let secret):
-            return (SodiumVault(current: SealingKey(secret: secret), previous: previous), [])
+            return (SodiumVault(current: SealingKey(secret: secret, domain: sealingDomain), previous: previous), [])
         case .unknown:
             return (nil, [])
         case .unset:
             switch keyFileSecret(environment: environment) {
             case .success(let (secret, path, created)):
                 let diagnostics = created ? [ProviderDiagnostics.privateStateKeyFileCreated(path: path)] : []
-                return (SodiumVault(current: SealingKey(secret: secret), previous: previous), diagnostics)
+                return (SodiumVault(current: SealingKey(secret: secret, domain: sealingDomain), previous: previous), diagnostics)
             case .failure(let problem):
                 return (nil, [ProviderDiagnostics.privateStateKeyFileFailed(problem.message)])
             }

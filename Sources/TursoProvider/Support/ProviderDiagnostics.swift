@@ -112,12 +112,4 @@ enum ProviderDiagnostics {
         "Provider not configured",
         "A Turso resource or data source was used before Terraform configured the provider. This is a bug in the provider or in Terraform; please report it."
     )
-
-    static func internalValueError(_ error: ValueCodingError, context: String) -> Diagnostic {
-        .error(
-            "Provider produced an invalid value",
-            "While \(context): \(error). This is a bug in the provider; please report it.",
-            at: error.path.isEmpty ? nil : error.path
-        )
-    }
 }

@@ -58,22 +58,11 @@ enum RetryAfter {
         let clock = parts[4].split(separator: ":")
         guard clock.count == 3, let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2]),
               (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
-        let days = daysSinceEpoch(year: year, month: month + 1, day: day)
-        return UnixTime(seconds: Int64(days) * 86_400 + Int64(hour * 3_600 + minute * 60 + second))
+        let days = RFC3339.days(fromCivil: Int64(year), Int64(month + 1), Int64(day))
+        return UnixTime(seconds: days * 86_400 + Int64(hour * 3_600 + minute * 60 + second))
     }
 
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
-    /// days_from_civil, from its published derivation).
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
 }
 
 extension StringProtocol {
