@@ -115,7 +115,7 @@ if Context.environment["TURSO_FUZZ"] == "1" {
         .executableTarget(name: "fuzz-router", dependencies: ["FuzzSupport", "TursoProvider", "TursoEmulator"], path: "Fuzz/router"),
         .executableTarget(name: "fuzz-msgpack", dependencies: ["FuzzSupport"], path: "Fuzz/msgpack"),
         .executableTarget(name: "fuzz-json", dependencies: ["FuzzSupport"], path: "Fuzz/json"),
-        .executableTarget(name: "fuzz-sealing", dependencies: ["FuzzSupport"], path: "Fuzz/sealing"),
+        .executableTarget(name: "fuzz-sealing", dependencies: ["FuzzSupport", "TursoProvider"], path: "Fuzz/sealing"),
         .executableTarget(name: "fuzz-handshake", dependencies: ["FuzzSupport"], path: "Fuzz/handshake"),
         .executableTarget(name: "fuzz-turso", dependencies: ["FuzzSupport", "TursoProvider"], path: "Fuzz/turso"),
     ]

@@ -12,11 +12,13 @@ import Glibc
 #endif
 import FuzzSupport
 @testable import TerraformPlugin
+@testable import TursoProvider
 
 /// Fixed secrets: the committed seeds were sealed with them (see
-/// `LLVMFuzzerInitialize`). Not secrets of anything.
-let currentKey = SealingKey(secret: "fuzz-current-private-state-key-0123456789")
-let previousKey = SealingKey(secret: "fuzz-previous-private-state-key-0123456789")
+/// `LLVMFuzzerInitialize`). Not secrets of anything. The provider's own
+/// sealing domain, so the envelopes are the provider's.
+let currentKey = SealingKey(secret: "fuzz-current-private-state-key-0123456789", domain: PrivateStateKeys.sealingDomain)
+let previousKey = SealingKey(secret: "fuzz-previous-private-state-key-0123456789", domain: PrivateStateKeys.sealingDomain)
 let bindings = [
     PrivateStateBinding(resourceType: "turso_api_token", resourceID: "fuzz-token"),
     PrivateStateBinding(resourceType: "turso_api_token", resourceID: "another-token"),
