@@ -126,3 +126,22 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: Fuzz targets (scripts/fuzz; see Fuzz/README.md)
+// Each is a libFuzzer target: it defines `LLVMFuzzerTestOneInput` and no
+// main, so it links only in a build with `--sanitize=fuzzer`, which supplies
+// libFuzzer's main. They are declared only when scripts/fuzz sets
+// TURSO_FUZZ=1 (in its own scratch folder): a plain `swift build` neither
+// sees nor builds them. They use `@testable import`, so they reach the
+// parsers they test without widening any symbol's access.
+if Context.environment["TURSO_FUZZ"] == "1" {
+    package.targets += [
+        .target(name: "FuzzSupport", dependencies: ["TerraformPlugin"], path: "Fuzz/Support"),
+        .executableTarget(name: "fuzz-router", dependencies: ["FuzzSupport", "TursoProvider", "TursoEmulator"], path: "Fuzz/router"),
+        .executableTarget(name: "fuzz-msgpack", dependencies: ["FuzzSupport"], path: "Fuzz/msgpack"),
+        .executableTarget(name: "fuzz-json", dependencies: ["FuzzSupport"], path: "Fuzz/json"),
+        .executableTarget(name: "fuzz-sealing", dependencies: ["FuzzSupport", "TursoProvider"], path: "Fuzz/sealing"),
+        .executableTarget(name: "fuzz-handshake", dependencies: ["FuzzSupport"], path: "Fuzz/handshake"),
+        .executableTarget(name: "fuzz-turso", dependencies: ["FuzzSupport", "TursoProvider"], path: "Fuzz/turso"),
+    ]
+}

@@ -102,6 +102,16 @@ struct TursoClientErrorTests {
         #expect(recorder.sleeps.isEmpty)
     }
 
+    @Test("Turso's text is shown with its control characters escaped (found by Fuzz/turso)")
+    func controlCharactersEscaped() async throws {
+        let emulator = try startedEmulator()
+        let client = client(of: emulator)
+        try emulator.addFault(Fault(method: "GET", status: 500, error: "on\u{1B}[31mfire\u{7}\r\nTurso\u{9B}2J\u{2028}été"))
+        let error = try #require(await apiError { _ = try await client.listTokens() })
+        #expect(error.detail.contains(#"Turso said: on\u001b[31mfire\u0007\u000d\u000aTurso\u009b2J\u2028été"#))
+        #expect(!error.detail.unicodeScalars.contains { $0.properties.generalCategory == .control })
+    }
+
     @Test("Connection refused is retried with backoff, then reported as a transport error naming the URL")
     func connectionRefused() async throws {
         let emulator = try startedEmulator()
