@@ -27,7 +27,7 @@ struct DebugModeAcceptanceTests {
 
     private static func configuresServed(_ process: PluginProcess) -> Int {
         process.standardError.split(separator: "\n").filter {
-            $0.contains("\"Served RPC\"") && $0.contains("/tfplugin6.Provider/ConfigureProvider")
+            $0.contains("\"@message\":\"Served request\"") && $0.contains("\"tf_rpc\":\"ConfigureProvider\"")
         }.count
     }
 

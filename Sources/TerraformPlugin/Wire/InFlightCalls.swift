@@ -4,7 +4,10 @@ import Synchronization
 ///
 /// Each call runs in its own task, registered here while it runs: cancelling
 /// it reaches the provider's code through `Task.isCancelled` and cancellation
-/// handlers, wherever that code is suspended.
+/// handlers, wherever that code is suspended. Each call's
+/// `CallCancellation` says which of the two did it: StopProvider
+/// (`cancelAll`) or the caller's own task being cancelled (the client gave
+/// up or the server is shutting down).
 final class InFlightCalls: Sendable {
     private struct State {
         var nextID: UInt64 = 0
@@ -18,17 +21,22 @@ final class InFlightCalls: Sendable {
     func run<Result: Sendable>(_ operation: @escaping @Sendable () async -> Result) async -> Result {
         // The task is created and registered under one lock, so a concurrent
         // `cancelAll` either runs before it exists or sees it.
-        let (id, task) = state.withLock { state in
-            let task = Task { await operation() }
+        let (id, task, cancellation) = state.withLock { state in
+            let cancellation = CallCancellation()
+            let task = Task { await cancellation.bind(operation) }
             let id = state.nextID
             state.nextID += 1
-            state.cancellers[id] = { task.cancel() }
-            return (id, task)
+            state.cancellers[id] = {
+                cancellation.record(.stopProvider)
+                task.cancel()
+            }
+            return (id, task, cancellation)
         }
         defer { _ = state.withLock { $0.cancellers.removeValue(forKey: id) } }
         return await withTaskCancellationHandler {
             await task.value
         } onCancel: {
+            cancellation.record(.callerGone)
             task.cancel()
         }
     }

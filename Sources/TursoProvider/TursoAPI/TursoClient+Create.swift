@@ -1,4 +1,5 @@
 import Synchronization
+import TerraformPlugin
 
 extension TursoClient {
     /// Creates an API token and returns it with its value, which Turso
@@ -17,10 +18,13 @@ extension TursoClient {
     /// caller can keep track of it; if listing fails too, `.createOutcomeUnknown`.
     /// Sending again happens only once the listing showed nothing was created.
     ///
-    /// Cancellation (Terraform's StopProvider) does not abandon a request
-    /// that may already be with Turso: it is awaited for up to
-    /// `Options.stopGracePeriod`, so its token is not lost; no new attempt
-    /// starts once cancelled.
+    /// Cancellation by Terraform's StopProvider (or by a caller outside a
+    /// provider call) does not abandon a request that may already be with
+    /// Turso: it is awaited for up to `Options.stopGracePeriod`, so its token
+    /// is not lost; no new attempt starts once cancelled. A call whose client
+    /// gave up (`CallCancellation.Reason.callerGone`: its deadline passed, it
+    /// cancelled, it went away) stops at once: nobody can receive the token,
+    /// so nothing more is sent or awaited, not even a check listing.
     public func createToken(
         name: String, organization: String? = nil, group: String? = nil, scopes: [String]? = nil
     ) async throws(TursoAPIError) -> CreatedAPIToken {
@@ -37,10 +41,16 @@ extension TursoClient {
             }
         }
         let grace = options.stopGracePeriod
+        // Read here: the handler below runs in the canceller's context.
+        let cancellation = CallCancellation.current
         let result = await withTaskCancellationHandler {
             await work.value
         } onCancel: {
             stop.request()
+            if cancellation?.reason == .callerGone {
+                work.cancel()
+                return
+            }
             // Bounded: past the grace period the request is abandoned (and
             // the outcome reported as unknown, naming the token).
             Task {
