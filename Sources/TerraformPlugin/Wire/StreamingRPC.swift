@@ -62,23 +62,37 @@ extension ProviderRouter {
     )
 
     public func handleServerStream(method: String, request: [UInt8]) async -> RPCStreamResult {
-        guard let route = Self.streamRoutes[method] else {
-            PluginLog.debug("Unimplemented RPC called", ["tf_rpc": method])
-            return .failure(.unimplemented, "\(method) is not implemented by this provider")
-        }
-        let start = ContinuousClock.now
-        let (result, typeName) = await route(core, request)
-        if PluginLog.isEnabled(.trace) {
-            let status: String = switch result {
-            case .messages(let messages): "ok (\(messages.count) messages)"
-            case .failure(let code, _): "\(code)"
+        // The same request context and lines as a unary call (`handle`).
+        let rpc = method.hasPrefix(Self.methodPrefix) ? String(method.dropFirst(Self.methodPrefix.count)) : method
+        let context = PluginLog.RequestContext(requestID: PluginLog.requestID(), rpc: rpc)
+        return await PluginLog.$request.withValue(context) {
+            guard let route = Self.streamRoutes[method] else {
+                PluginLog.debug("Unimplemented RPC called", module: Self.logModule)
+                return .failure(.unimplemented, "\(method) is not implemented by this provider")
             }
-            // Names, counts and timings only: values can hold secrets.
-            PluginLog.trace(
-                "Served RPC",
-                ["tf_rpc": method, "tf_type_name": typeName, "tf_status": status, "tf_req_duration_ms": Self.milliseconds(ContinuousClock.now - start)]
-            )
+            PluginLog.trace("Received request", module: Self.logModule)
+            let start = ContinuousClock.now
+            let (result, typeName) = await route(core, request)
+            if PluginLog.isEnabled(.trace) {
+                let status: String = switch result {
+                case .messages(let messages): "ok (\(messages.count) messages)"
+                case .failure(let code, _): "\(code)"
+                }
+                var servedContext = context
+                if !typeName.isEmpty {
+                    // terraform-plugin-go's keys: list resources are resource types.
+                    servedContext.typeField = (rpc == "InvokeAction" ? "tf_action_type" : "tf_resource_type", typeName)
+                }
+                // Names, counts and timings only: values can hold secrets.
+                PluginLog.$request.withValue(servedContext) {
+                    PluginLog.trace(
+                        "Served request",
+                        ["tf_status": status, "tf_req_duration_ms": Self.milliseconds(ContinuousClock.now - start)],
+                        module: Self.logModule
+                    )
+                }
+            }
+            return result
         }
-        return result
     }
 }
