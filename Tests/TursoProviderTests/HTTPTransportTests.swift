@@ -434,7 +434,11 @@ final class ScriptedServer: @unchecked Sendable {
 
     let port: UInt16
     private let listener: Int32
-    private let state = Mutex<(requests: [String], accepted: Int, closed: Bool)>(([], 0, false))
+    // `listenerOpen`: the accept thread alone closes the listener, under this
+    // lock, when it is done; `close()` only shuts it down. Closing it under
+    // the thread's feet let a later `accept` take a reused descriptor number:
+    // another test's listener, whose connections it then stole.
+    private let state = Mutex<(requests: [String], accepted: Int, closed: Bool, listenerOpen: Bool)>(([], 0, false, true))
 
     var requests: [String] { state.withLock { $0.requests } }
     var accepted: Int { state.withLock { $0.accepted } }
@@ -452,6 +456,12 @@ final class ScriptedServer: @unchecked Sendable {
         guard bound, listen(listener, 16) == 0 else { throw TransportFailure(kind: .other, message: "cannot listen", requestSent: false) }
         port = UInt16(bigEndian: address.sin_port)
         Thread.detachNewThread { [self] in
+            defer {
+                state.withLock { state in
+                    Glibc.close(listener)
+                    state.listenerOpen = false
+                }
+            }
             for script in scripts {
                 let fd = accept(listener, nil, nil)
                 guard fd >= 0 else { return }
@@ -469,13 +479,11 @@ final class ScriptedServer: @unchecked Sendable {
 
     /// Stops listening: the port refuses connections from now on.
     func close() {
-        let first = state.withLock { state in
-            defer { state.closed = true }
-            return !state.closed
-        }
-        if first {
-            shutdown(listener, Int32(SHUT_RDWR))
-            Glibc.close(listener)
+        state.withLock { state in
+            guard !state.closed else { return }
+            state.closed = true
+            // Wakes the accept thread, which then closes the listener.
+            if state.listenerOpen { shutdown(listener, Int32(SHUT_RDWR)) }
         }
     }
 }
