@@ -48,31 +48,12 @@ package enum Handshake {
     /// What debug mode prints: how to point Terraform at this process, as
     /// terraform-plugin-go words it, with the value quoted for a POSIX shell.
     package static func reattachInstructions(providerAddress: String, protocolVersion: Int, pid: Int, socketPath: String) -> String {
-        let value = "{\(jsonString(providerAddress)):{\"Protocol\":\"grpc\",\"ProtocolVersion\":\(protocolVersion),"
-            + "\"Pid\":\(pid),\"Test\":true,\"Addr\":{\"Network\":\"unix\",\"String\":\(jsonString(socketPath))}}}"
+        let value = "{\(PluginLog.jsonString(providerAddress)):{\"Protocol\":\"grpc\",\"ProtocolVersion\":\(protocolVersion),"
+            + "\"Pid\":\(pid),\"Test\":true,\"Addr\":{\"Network\":\"unix\",\"String\":\(PluginLog.jsonString(socketPath))}}}"
         let quoted = "'" + value.replacingAll("'", with: "'\\''") + "'"
         return "Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:\n\n"
             + "\tTF_REATTACH_PROVIDERS=\(quoted)\n\n"
             + "It serves every Terraform run that has this set; stop it with Ctrl-C.\n"
-    }
-
-    /// A JSON string literal for `text`.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     /// `CORE-VERSION|APP-VERSION|NETWORK|ADDRESS|PROTOCOL|CERT`; the certificate

@@ -69,7 +69,7 @@ struct EphemeralAPITokenResource: EphemeralResource {
 
     /// The resource's checks on organization, group and scopes, plus the prefix's.
     static func validate(_ config: CtyValue) -> [Diagnostic] {
-        var diagnostics = APITokenResource.validate(config)
+        var diagnostics = APITokenResource.validateAccess(config)
         if let prefix = config[attribute: "name_prefix"].stringValue, let problem = APITokenResource.nameProblem(prefix + "0") {
             diagnostics.append(.error(
                 "Invalid name prefix",

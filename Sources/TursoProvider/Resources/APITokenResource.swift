@@ -110,6 +110,15 @@ struct APITokenResource: ManagedResource {
             diagnostics.append(APITokenDiagnostics.invalidName(name, problem: problem))
         }
         diagnostics += validateNamePrefix(config)
+        diagnostics += validateAccess(config)
+        if let problem = rotationPeriod(config).problem { diagnostics.append(problem) }
+        return diagnostics
+    }
+
+    /// What the token may reach: `organization`, `group` and `scopes`, which
+    /// the ephemeral `turso_api_token` shares with this resource.
+    static func validateAccess(_ config: CtyValue) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
         for attribute in ["organization", "group"] {
             guard let value = config[attribute: attribute].stringValue else { continue }
             if value.isEmpty {
@@ -134,7 +143,6 @@ struct APITokenResource: ManagedResource {
         }
         let unknownScopes = (scopes.elements ?? []).compactMap(\.stringValue).filter { !APITokenScopes.isValid($0) }
         if !unknownScopes.isEmpty { diagnostics.append(APITokenDiagnostics.unknownScopes(unknownScopes.sorted())) }
-        if let problem = rotationPeriod(config).problem { diagnostics.append(problem) }
         return diagnostics
     }
 

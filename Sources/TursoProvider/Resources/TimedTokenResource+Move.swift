@@ -43,10 +43,12 @@ extension TimedTokenResource: ResourceWithMoveState {
                 TimedTokenDiagnostics.moveSourceUnreadable(problem: "its expires_at is not an RFC 3339 timestamp"),
             ])
         }
-        let state = CtyValue.object(type: Self.schema.impliedType, [
+        // token_version as for a state written before it existed: the mint
+        // time, expires_at less the ttl.
+        let state = Self.withTokenVersion(CtyValue.object(type: Self.schema.impliedType, [
             "name": .string(name), "ttl": .string(Self.defaultTTL), "renew_before": .string(Self.defaultRenewBefore),
             "id": .string(id), "token": .string(token), "expires_at": .string(RFC3339.format(expiresAt)),
-        ])
+        ]))
         // Without a vault (the key is not known yet) the private state stays
         // empty, and the first refresh seals the state's copy.
         let sealed = context.privateStateVault().flatMap { try? Self.sealed.seal(state, id: id, with: $0) } ?? []
