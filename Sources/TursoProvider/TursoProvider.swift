@@ -41,7 +41,10 @@ public struct TursoProvider: Provider {
     }
 
     public var ephemeralResources: [any EphemeralResource] {
-        [EphemeralAPITokenResource(context: context), EphemeralTimedTokenResource(context: context)]
+        [
+            EphemeralAPITokenResource(context: context), EphemeralTimedTokenResource(context: context),
+            EphemeralUnsealedTokenResource(context: context),
+        ]
     }
 
     public func validateConfig(_ request: ValidateProviderConfigRequest) async -> [Diagnostic] {

@@ -24,8 +24,15 @@ struct APITokenInterruptAcceptanceTests {
     @Test("Tokens in Turso and in state match after the interruption, and the next apply succeeds", arguments: Interruption.allCases)
     func interrupted(_ interruption: Interruption) async throws {
         let emulator = try EmulatorProcess()
-        // Every create takes 2 s: with -parallelism=4 the apply runs in waves of 4.
-        try await emulator.addFault(Fault(method: "POST", delayMilliseconds: 2_000))
+        // With -parallelism=4 the apply runs in waves of 4. The first wave's
+        // creates take 2 s; later ones 10 s, so the apply cannot end before
+        // the signal however late a busy machine lets this test send it
+        // (before the fifth wave: 30 s after the second wave starts), while
+        // a create under way still ends within the provider's 30 s grace
+        // period. (With 2 s for every wave a full test run sent the signal
+        // after the last wave had started: all 20 tokens were made.)
+        try await emulator.addFault(Fault(method: "POST", count: 4, delayMilliseconds: 2_000))
+        try await emulator.addFault(Fault(method: "POST", delayMilliseconds: 10_000))
         let workspace = try TerraformWorkspace(emulator: emulator)
         try workspace.write("""
         resource "turso_api_token" "many" {
@@ -55,6 +62,7 @@ struct APITokenInterruptAcceptanceTests {
         #expect(inTurso.count > 4, "no create was under way at the signal; the test proves nothing")
         #expect(inTurso == inState, "tokens in Turso and in state differ:\n\(result)")
 
+        try await emulator.clearFaults()  // the next apply at full speed
         let again = try await workspace.run(["apply", "-auto-approve", "-input=false", "-no-color"])
         #expect(again.exitCode == 0, "the next apply finishes:\n\(again)")
         #expect(!again.stderr.contains("already exists"))

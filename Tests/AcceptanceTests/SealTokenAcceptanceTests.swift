@@ -18,13 +18,21 @@ struct SealTokenAcceptanceTests {
     }
 
     /// Runs `terraform-provider-turso unseal` with `input` on stdin.
+    /// A plain PATH, and the sanitizers' settings (their suppressions) under
+    /// `scripts/test --asan`.
+    static var passedThrough: [String: String] {
+        var variables = ["PATH": "/usr/bin:/bin"]
+        for name in ["ASAN_OPTIONS", "LSAN_OPTIONS"] { variables[name] = ProcessInfo.processInfo.environment[name] }
+        return variables
+    }
+
     func unseal(_ input: String, in workspace: TerraformWorkspace, environment: [String: String]) async throws -> TerraformWorkspace.Result {
         let file = workspace.directory.appendingPathComponent("sealed-\(UUID().uuidString)")
         try input.write(to: file, atomically: true, encoding: .utf8)
         return try await ChildProcess.run(
             executable: URL(fileURLWithPath: "/bin/sh"),
             arguments: ["-c", #"exec "$0" unseal < "$1""#, try Binaries.provider().path, file.path],
-            directory: workspace.directory, environment: environment.merging(["PATH": "/usr/bin:/bin"]) { $1 }
+            directory: workspace.directory, environment: environment.merging(Self.passedThrough) { $1 }
         )
     }
 

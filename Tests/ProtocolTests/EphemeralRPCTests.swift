@@ -24,13 +24,13 @@ struct EphemeralRPCTests {
         }
     }
 
-    @Test("GetMetadata lists both ephemeral types; Open of a timed token answers its result")
+    @Test("GetMetadata lists the ephemeral types; Open of a timed token answers its result")
     func served() async throws {
         let session = try await ProviderSession.launch()
         let names = try await session.rpc("GetMetadata", [], Tfplugin6__GetMetadata__Response.self) { message in
             (0..<message.n_ephemeral_resources).map { String(wire: message.ephemeral_resources[$0]!.pointee.type_name) }
         }
-        #expect(names == ["turso_api_token", "turso_timed_token"])
+        #expect(names == ["turso_api_token", "turso_timed_token", "turso_unsealed_token"])
         try await session.configure(emulator: nil)
         let config = CtyValue.object(type: Self.timedType, [
             "name": .string("n"), "ttl": .string("2m"), "id": .null(.string), "token": .null(.string), "expires_at": .null(.string),
@@ -64,6 +64,38 @@ struct EphemeralRPCTests {
             [Diagnostic](wire: $0.n_diagnostics, $0.diagnostics)
         }
         #expect(closed.map(\.summary) == ["Ephemeral API token not revoked"], "\(closed)")
+        // Still serving.
+        #expect(try await session.getMetadata().resources.count == 2)
+        await session.finish()
+    }
+
+    @Test("turso_unsealed_token: an unknown or null configuration, a null, garbage or hostile sealed_token are diagnostics; the plugin keeps serving")
+    func unsealedTokenOddRequests() async throws {
+        let type = CtyType.object(["sealed_token": .string, "token": .string])
+        let session = try await ProviderSession.launch()
+        try await session.configure(emulator: nil)
+        func open(_ config: CtyValue) async throws -> (CtyValue?, [Diagnostic]) {
+            try await session.rpc("OpenEphemeralResource", try Self.openRequest("turso_unsealed_token", config, as: type),
+                                  Tfplugin6__OpenEphemeralResource__Response.self) {
+                (try decoded($0.result, as: type), [Diagnostic](wire: $0.n_diagnostics, $0.diagnostics))
+            }
+        }
+        let unknownSealed = CtyValue.object(type: type, ["sealed_token": .unknown(.string), "token": .null(.string)])
+        for config in [CtyValue.unknown(type), .null(type), unknownSealed] {
+            let refused = try await open(config)
+            #expect(refused.1.map(\.summary) == ["Invalid ephemeral resource configuration"], "\(config)")
+            #expect(refused.0 == nil)
+        }
+        let cases: [(String?, String)] = [
+            (nil, "No sealed_token to open"), ("garbage", "Cannot open sealed_token"),
+            ("turso_api_token:\u{1B}[2J:AAAA", "Cannot open sealed_token"), ("turso_timed_token:x:" + String(repeating: "A", count: 70_000), "Cannot open sealed_token"),
+        ]
+        for (sealed, summary) in cases {
+            let config = CtyValue.object(type: type, ["sealed_token": sealed.map(CtyValue.string) ?? .null(.string), "token": .null(.string)])
+            let answer = try await open(config)
+            #expect(answer.1.map(\.summary) == [summary], "\(answer.1)")
+            #expect(answer.1.allSatisfy { !$0.detail.unicodeScalars.contains("\u{1B}") })
+        }
         // Still serving.
         #expect(try await session.getMetadata().resources.count == 2)
         await session.finish()

@@ -136,8 +136,16 @@ struct HostileServerClientTests {
     @Test("Past the grace period a create under way is abandoned, and reported as maybe created, naming the token")
     func createAbandonedAfterGrace() async throws {
         let emulator = try startedEmulator()
-        let client = client(of: emulator) { $0.stopGracePeriod = .milliseconds(100) }
-        try emulator.addFault(Fault(method: "POST", count: 1, delayMilliseconds: 1_500))
+        defer { emulator.stop() }  // cuts the held create short
+        // The answer is held far beyond the grace period (and the request
+        // timeout beyond that), so that however slowly this machine runs the
+        // grace period's task, the answer cannot come first: with a hold of
+        // 1.5 s a busy test run let the answer win, and the create succeeded.
+        let client = client(of: emulator) {
+            $0.stopGracePeriod = .milliseconds(100)
+            $0.requestTimeout = .seconds(600)
+        }
+        try emulator.addFault(Fault(method: "POST", count: 1, delayMilliseconds: 300_000))
         let task = Task { try await client.createToken(name: "abandoned") }
         try await waitUntilReceived(emulator, 1)
         task.cancel()

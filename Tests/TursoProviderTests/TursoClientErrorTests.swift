@@ -108,7 +108,8 @@ struct TursoClientErrorTests {
         let client = client(of: emulator)
         try emulator.addFault(Fault(method: "GET", status: 500, error: "on\u{1B}[31mfire\u{7}\r\nTurso\u{9B}2J\u{2028}été"))
         let error = try #require(await apiError { _ = try await client.listTokens() })
-        #expect(error.detail.contains(#"Turso said: on\u001b[31mfire\u0007\u000d\u000aTurso\u009b2J\u2028été"#))
+        // DisplayText's escapes, the one form every server text is shown in.
+        #expect(error.detail.contains(#"Turso said: on\u{1B}[31mfire\u{7}\u{D}\u{A}Turso\u{9B}2J\u{2028}été"#))
         #expect(!error.detail.unicodeScalars.contains { $0.properties.generalCategory == .control })
     }
 

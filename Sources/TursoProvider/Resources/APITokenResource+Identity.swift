@@ -20,9 +20,14 @@ extension APITokenResource: ResourceWithIdentity {
         Self.identity(of: state)
     }
 
+    /// None while the name is not known: with `name_prefix` the name is
+    /// chosen at apply, and Terraform cannot store a plan whose identity
+    /// holds an unknown ("Failed to marshal plan to json: value is not known").
     static func identity(of state: CtyValue) -> CtyValue? {
         if state.isNull || !state.isKnown { return nil }
-        return identity(name: state[attribute: "name"])
+        let name = state[attribute: "name"]
+        guard name.isKnown, !name.isNull else { return nil }
+        return identity(name: name)
     }
 
     static func identity(name: CtyValue) -> CtyValue {

@@ -4,8 +4,9 @@
 /// A server is not trusted to send printable text: an escape sequence in
 /// an error message would otherwise reach the terminal that shows the
 /// diagnostic (clear the screen, print a fake "Apply complete!"). Control
-/// characters and the invisible bidirectional overrides are written as
-/// `\u{…}` instead, and the text is bounded.
+/// characters, the Unicode line and paragraph separators (a line break to
+/// some terminals and viewers) and the invisible bidirectional overrides are
+/// written as `\u{…}` instead, and the text is bounded.
 enum DisplayText {
     static let defaultLimit = 500
 
@@ -27,12 +28,13 @@ enum DisplayText {
         return result
     }
 
-    /// C0 and C1 controls, DEL, and the format characters that reorder or
+    /// C0 and C1 controls, DEL, U+2028 and U+2029 (which break lines where
+    /// shown, as CR and LF do), and the format characters that reorder or
     /// hide text (bidirectional marks, embeddings, overrides and isolates).
     static func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.properties.generalCategory == .control { return true }
         switch scalar.value {
-        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x061C: return true
+        case 0x2028, 0x2029, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x061C: return true
         default: return false
         }
     }

@@ -36,7 +36,9 @@ struct HTTPTarget: Sendable {
         let authority = rest[..<authorityEnd]
         var path = String(rest[authorityEnd...])
         if path.isEmpty || path.first == "?" { path = "/" + path }
-        guard !authority.contains("@") else { throw refuse("user information in the URL") }
+        // user:password@ is never sent: the bearer token is the Authorization,
+        // and the credentials must not end up in any message either.
+        guard !authority.contains("@") else { throw refuse("user information, such as user:password@, in the URL") }
 
         var host: Substring
         var portText: Substring?
@@ -326,9 +328,25 @@ struct HTTPExchangeRun {
         }
     }
 
+    /// The status line. Bytes that cannot begin one ("HTTP/1.") are a
+    /// malformed answer as soon as they arrive, also when the peer then
+    /// closes: only a close before any byte, or within a genuine status
+    /// line, is a lost connection.
+    private mutating func statusLine() throws(Failed) -> [UInt8] {
+        let prefix = Array("HTTP/1.".utf8)
+        while true {
+            let pending = buffer[position...]
+            guard pending.prefix(prefix.count).elementsEqual(prefix.prefix(pending.count)) else { throw malformed("status line") }
+            if let line = try takeLine(limit: Self.maxHeadBytes) { return line }
+            guard try fill(while: "reading the answer") else {
+                throw lost(!pending.isEmpty ? "in the middle of the answer's status line" : answerStarted ? "in the middle of the answer" : "before any answer")
+            }
+        }
+    }
+
     private mutating func readHead() throws(Failed) -> Head {
         let headStart = position
-        let statusLine = try line(limit: Self.maxHeadBytes, answerStarted ? "in the middle of the answer's headers" : "before any answer")
+        let statusLine = try statusLine()
         // "HTTP/1.1 200 OK": the version, a space, three digits.
         guard statusLine.count >= 12, statusLine.starts(with: Array("HTTP/1.".utf8)), statusLine[8] == UInt8(ascii: " "),
               let status = Int(String(decoding: statusLine[9..<12], as: UTF8.self)), (100...999).contains(status),

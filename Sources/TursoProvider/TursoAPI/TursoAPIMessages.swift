@@ -165,7 +165,7 @@ extension TursoAPIError {
         case .responseTooLarge:
             "The answer was larger than any the API sends: check base_url and any proxy in between."
         case .cancelled, .other:
-            "Check base_url, the network and the proxy variables (HTTPS_PROXY, NO_PROXY)."
+            "Check base_url (\(baseURL)), the network and the proxy variables (HTTPS_PROXY, NO_PROXY)."
         }
         return TursoAPIError(
             kind: .transport,

@@ -110,6 +110,8 @@ final class EmulatorProcess: @unchecked Sendable {
 
     func addFault(_ fault: Fault) async throws { _ = try await call("POST", "/_emulator/faults", body: try JSONEncoder().encode(fault)) }
 
+    func clearFaults() async throws { _ = try await call("DELETE", "/_emulator/faults") }
+
     /// Revokes a token as if someone did it elsewhere.
     func revokeOutOfBand(_ name: String) async throws { _ = try await call("DELETE", "/_emulator/tokens/\(name)") }
 
