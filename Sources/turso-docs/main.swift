@@ -36,7 +36,7 @@ for page in generator.pages {
     }
 }
 for orphan in generator.orphanedPages() {
-    print("\(orphan): no resource or data source of the provider has this page; remove it")
+    print("\(orphan): no type or function of the provider has this page; remove it")
     failed = true
 }
 exit(failed ? 1 : 0)

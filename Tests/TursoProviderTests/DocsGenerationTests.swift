@@ -21,15 +21,60 @@ struct DocsGenerationTests {
         #expect(same, "\(path) differs from \(page.template) + the schema; run scripts/docs. First difference at line \(Self.firstDifference(committed, expected))")
     }
 
-    @Test("Every resource and data source of the provider has a page, and every page a type")
+    @Test("Every type and function of the provider has a page, and every page a type")
     func pagesCoverTheProvider() {
         let provider = TursoProvider(environment: [:])
         let paths = Set(Self.generator.pages.map(\.path))
-        #expect(paths.count == 1 + provider.resources.count + provider.dataSources.count)
+        let declared = provider.resources.count + provider.dataSources.count + provider.ephemeralResources.count
+            + provider.listResources.count + provider.actions.count + provider.functions.count
+        #expect(paths.count == 1 + declared)
         #expect(paths.contains("docs/index.md"))
         #expect(paths.contains("docs/resources/api_token.md"))
         #expect(paths.contains("docs/data-sources/api_token_validation.md"))
+        for type in provider.ephemeralResources {
+            #expect(paths.contains("docs/ephemeral-resources/\(type.typeName.dropFirst("turso_".count)).md"))
+        }
+        for type in provider.listResources {
+            #expect(paths.contains("docs/list-resources/\(type.typeName.dropFirst("turso_".count)).md"))
+        }
+        for type in provider.actions {
+            #expect(paths.contains("docs/actions/\(type.typeName.dropFirst("turso_".count)).md"))
+        }
+        for function in provider.functions {
+            #expect(paths.contains("docs/functions/\(function.name).md"))
+        }
         #expect(Self.generator.orphanedPages() == [])
+    }
+
+    @Test("A function page shows the signature, each parameter's description and the return type", arguments: generator.pages.compactMap(\.function?.name))
+    func functionPage(name: String) throws {
+        let page = try #require(Self.generator.pages.first { $0.function?.name == name })
+        let definition = try #require(page.function?.definition)
+        let text = try String(contentsOf: Self.root.appendingPathComponent(page.path), encoding: .utf8)
+        let parameters = definition.parameters.map { "\($0.name) \(FunctionMarkdown.terraformType($0.type))" }.joined(separator: ", ")
+        #expect(text.contains("```text\n\(name)(\(parameters)) \(FunctionMarkdown.terraformType(definition.returnType))\n```"))
+        for (index, parameter) in definition.parameters.enumerated() {
+            #expect(text.contains("\(index + 1). `\(parameter.name)` (\(SchemaMarkdown.typeName(parameter.type))"), "\(parameter.name) is not listed on \(page.path)")
+            #expect(text.contains(parameter.description), "the description of \(parameter.name) is not on \(page.path)")
+        }
+        #expect(text.contains("## Return Type\n\n\(SchemaMarkdown.typeName(definition.returnType))"))
+        #expect(text.contains(definition.description.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    @Test("A function renders as tfplugindocs writes it")
+    func functionRendering() {
+        let definition = FunctionDefinition(
+            parameters: [
+                FunctionParameter(name: "text", type: .string, description: "Some text."),
+                FunctionParameter(name: "limits", type: .list(.number), description: "Limits.", allowNullValue: true),
+            ],
+            returnType: .object(["id": .string, "n": .number]),
+            summary: "S", description: "D"
+        )
+        #expect(FunctionMarkdown.signature("f", definition)
+            == "\(FunctionMarkdown.marker)\n```text\nf(text string, limits list(number)) object({ id = string, n = number })\n```")
+        #expect(FunctionMarkdown.arguments(definition)
+            == "\(FunctionMarkdown.marker)\n1. `text` (String) Some text.\n2. `limits` (List of Number, Nullable) Limits.")
     }
 
     @Test("Every attribute's description is on its page, word for word", arguments: generator.pages.map(\.path))
@@ -118,9 +163,16 @@ struct DocsGenerationTests {
         #expect(throws: DocsGenerator.Failure.self) { try generator.render(index) }
         try "# x\n{{ .SchemaMarkdown }}\n".write(to: template, atomically: true, encoding: .utf8)
         #expect(try generator.render(index).contains("- `private_state_key` (String, Sensitive)"))
-        // A resource without a template cannot be rendered.
-        let resource = try #require(generator.pages.first { $0.path == "docs/resources/api_token.md" })
-        #expect(throws: DocsGenerator.Failure.self) { try generator.render(resource) }
+        // A resource, an ephemeral resource, a function without a template cannot be rendered.
+        for path in ["docs/resources/api_token.md", "docs/ephemeral-resources/timed_token.md", "docs/functions/parse_duration.md", "docs/actions/revoke_api_token.md"] {
+            let page = try #require(generator.pages.first { $0.path == path })
+            #expect(throws: DocsGenerator.Failure.self) { try generator.render(page) }
+        }
+        // A function page has no schema section to render.
+        let function = try #require(generator.pages.first { $0.path == "docs/functions/parse_duration.md" })
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("templates/functions"), withIntermediateDirectories: true)
+        try "{{ .SchemaMarkdown }}\n".write(to: root.appendingPathComponent(function.template), atomically: true, encoding: .utf8)
+        #expect(throws: DocsGenerator.Failure.self) { try generator.render(function) }
     }
 
     static func firstDifference(_ a: String, _ b: String) -> String {

@@ -12,8 +12,9 @@ struct HTTPRequest: Sendable {
     /// Sent as the body when not nil (a POST without one sends `Content-Length: 0`).
     var body: [UInt8]?
     /// Use a new connection and do not keep it. For requests that must not
-    /// be repeated: libcurl silently resends a request whose reused
-    /// connection died before any answer, which for a create could mint twice.
+    /// be repeated: a kept connection may have been closed by the server
+    /// while idle, and whether a create sent on it was acted upon could not
+    /// be told from a connection that never answered.
     var freshConnection = false
 }
 
@@ -27,7 +28,6 @@ struct HTTPResponse: Sendable {
 /// Why a request got no HTTP answer.
 struct TransportFailure: Error, Sendable {
     enum Kind: Sendable, Hashable {
-        case libraryUnavailable
         case resolve
         case connect
         case tls
@@ -40,7 +40,7 @@ struct TransportFailure: Error, Sendable {
     }
 
     var kind: Kind
-    /// libcurl's explanation (host and port, never headers).
+    /// The transport's explanation (host and port, never headers).
     var message: String
     /// Whether any of the request may have gone out. When false the server
     /// surely did not act on it, so even a create may be sent again; when

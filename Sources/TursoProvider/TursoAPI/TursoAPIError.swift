@@ -29,8 +29,6 @@ public struct TursoAPIError: Error, Sendable, CustomStringConvertible {
         /// A create may have reached Turso, and whether the token exists could
         /// not be checked (the check failed, or the provider was told to stop).
         case createOutcomeUnknown
-        /// libcurl could not be loaded.
-        case libcurlUnavailable
         /// An answer that is not what the API documents.
         case invalidResponse
     }

@@ -164,7 +164,7 @@ extension TursoAPIError {
             "The connection closed before Turso answered: run Terraform again."
         case .responseTooLarge:
             "The answer was larger than any the API sends: check base_url and any proxy in between."
-        case .libraryUnavailable, .cancelled, .other:
+        case .cancelled, .other:
             "Check base_url (\(baseURL)), the network and the proxy variables (HTTPS_PROXY, NO_PROXY)."
         }
         return TursoAPIError(
@@ -182,16 +182,6 @@ extension TursoAPIError {
             detail: "Terraform asked the provider to stop while \(operation); the request was abandoned. Run "
                 + "Terraform again to finish; a create that was cut off may have to be checked with "
                 + "`turso auth api-tokens list`."
-        )
-    }
-
-    static func libcurlUnavailable(reason: String) -> TursoAPIError {
-        TursoAPIError(
-            kind: .libcurlUnavailable,
-            summary: "libcurl is not installed",
-            detail: "The Turso provider reaches the Turso API through libcurl, loaded when first needed, and it could "
-                + "not be loaded. Install libcurl: on Debian and Ubuntu `apt-get install libcurl4`, on Fedora and RHEL "
-                + "`dnf install libcurl`, on Alpine `apk add libcurl`. Error: \(reason)"
         )
     }
 

@@ -128,8 +128,6 @@ extension TursoClient {
                     )
                 }
                 throw .cancelled(operation)
-            case .libraryUnavailable:
-                throw .libcurlUnavailable(reason: failure.message)
             case .resolve, .connect:
                 return .retry(retryAfter: nil, maybeProcessed: false, cause: cause)
             case .timeout, .connectionLost:
