@@ -444,7 +444,10 @@ final class ScriptedServer: @unchecked Sendable {
     var accepted: Int { state.withLock { $0.accepted } }
 
     init(_ scripts: [Script]) throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec, as every descriptor here: tests run side by side and
+        // spawn processes (openssl, plugins), which would otherwise inherit a
+        // connection and keep it open after the script closes it.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         self.listener = listener
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -463,7 +466,7 @@ final class ScriptedServer: @unchecked Sendable {
                 }
             }
             for script in scripts {
-                let fd = accept(listener, nil, nil)
+                let fd = accept4(listener, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
                 guard fd >= 0 else { return }
                 state.withLock { $0.accepted += 1 }
                 let connection = ScriptedConnection(fd: fd) { request in self.state.withLock { $0.requests.append(request) } }
@@ -533,7 +536,7 @@ final class ScriptedConnection: Sendable {
     /// Copies bytes both ways between this connection and a new one to
     /// 127.0.0.1:`port`, until either side closes (a proxy's tunnel).
     func relay(toPort port: UInt16) {
-        let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -585,7 +588,7 @@ final class ScriptedNameServer: @unchecked Sendable {
     var questions: [String] { asked.withLock { $0 } }
 
     init(_ names: [String: [UInt8]]) throws {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         self.fd = fd
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -154,7 +154,7 @@ final class EmulatorProcess: @unchecked Sendable {
     }
 
     private static func exchange(port: UInt16, _ request: [UInt8]) throws -> [UInt8] {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw WorkspaceError("socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
