@@ -116,9 +116,7 @@ final class HTTPServer: Sendable {
 
     private func acceptLoop(_ listener: Int32) {
         while !isStopping {
-            // Close-on-exec: a process the host spawns must not keep a
-            // connection open after the emulator closes it.
-            let connection = accept4(listener, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+            let connection = accept(listener, nil, nil)
             if connection < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 if isStopping { return }

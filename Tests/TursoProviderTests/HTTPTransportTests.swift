@@ -466,8 +466,9 @@ final class ScriptedServer: @unchecked Sendable {
                 }
             }
             for script in scripts {
-                let fd = accept4(listener, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+                let fd = accept(listener, nil, nil)
                 guard fd >= 0 else { return }
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
                 state.withLock { $0.accepted += 1 }
                 let connection = ScriptedConnection(fd: fd) { request in self.state.withLock { $0.requests.append(request) } }
                 Thread.detachNewThread {
