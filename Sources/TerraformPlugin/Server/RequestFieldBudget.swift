@@ -49,49 +49,20 @@ package enum RequestFieldBudget {
         _ bytes: UnsafeBufferPointer<UInt8>, schema: UnsafePointer<ProtobufCMessageDescriptor>? = nil, depth: Int, stopAbove limit: Int
     ) -> Int {
         var count = 0
-        var offset = 0
-        let end = bytes.count
-        func varint() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < end, shift < 64 {
-                let byte = bytes[offset]
-                offset += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 { return value }
-                shift += 7
-            }
-            return nil
-        }
-        while offset < end, count <= limit {
-            guard let key = varint(), key >> 3 != 0 else { return count }
-            switch key & 7 {
-            case 0:
-                guard varint() != nil else { return count }
-            case 1:
-                guard end - offset >= 8 else { return count }
-                offset += 8
-            case 5:
-                guard end - offset >= 4 else { return count }
-                offset += 4
-            case 2:
-                guard let length = varint(), length <= UInt64(end - offset) else { return count }
-                let start = offset
-                offset += Int(length)
-                if depth + 1 < maxDepth, length > 0 {
-                    let contents = UnsafeBufferPointer(rebasing: bytes[start..<offset])
-                    if let schema {
-                        if let nested = messageField(schema, number: key >> 3) {
-                            count += countFields(contents, schema: nested, depth: depth + 1, stopAbove: limit - count)
-                        }
-                    } else {
-                        count += countFields(contents, depth: depth + 1, stopAbove: limit - count)
+        var reader = ProtobufWireReader(bytes)
+        while !reader.isAtEnd, count <= limit {
+            // A field that does not parse (or field number 0): protobuf-c
+            // refuses the message there, having kept nothing past it.
+            guard let field = reader.next(), field.number != 0 else { return count }
+            if case .lengthDelimited(let number, let range) = field, depth + 1 < maxDepth, !range.isEmpty {
+                let contents = UnsafeBufferPointer(rebasing: bytes[range])
+                if let schema {
+                    if let nested = messageField(schema, number: number) {
+                        count += countFields(contents, schema: nested, depth: depth + 1, stopAbove: limit - count)
                     }
+                } else {
+                    count += countFields(contents, depth: depth + 1, stopAbove: limit - count)
                 }
-            default:
-                // Groups (3, 4) and the unused wire types: protobuf-c refuses
-                // the message here, having kept nothing past this point.
-                return count
             }
             count += 1
         }

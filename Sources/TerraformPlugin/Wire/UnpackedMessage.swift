@@ -92,38 +92,17 @@ func wireElements<Element>(_ count: Int, _ pointer: UnsafeMutablePointer<UnsafeM
 /// hold a NUL byte.
 enum WireStringScan {
     static func firstFieldHoldingNUL(_ bytes: [UInt8], _ descriptor: UnsafePointer<ProtobufCMessageDescriptor>) -> String? {
-        var offset = 0
-        func varint() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < bytes.count, shift < 64 {
-                let byte = bytes[offset]
-                offset += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 { return value }
-                shift += 7
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = ProtobufWireReader(buffer)
+            while let field = reader.next() {
+                guard case .lengthDelimited(let number, let contents) = field,
+                      number <= UInt64(UInt32.max),
+                      let described = protobuf_c_message_descriptor_get_field(descriptor, UInt32(number)),
+                      described.pointee.type == PROTOBUF_C_TYPE_STRING
+                else { continue }
+                if buffer[contents].contains(0) { return String(cString: described.pointee.name) }
             }
             return nil
         }
-        while offset < bytes.count {
-            guard let key = varint() else { return nil }
-            let fieldNumber = key >> 3
-            switch key & 7 {
-            case 0: guard varint() != nil else { return nil }
-            case 1: offset += 8
-            case 5: offset += 4
-            case 2:
-                guard let length = varint(), length <= UInt64(bytes.count - offset) else { return nil }
-                let end = offset + Int(length)
-                defer { offset = end }
-                guard fieldNumber <= UInt64(UInt32.max),
-                      let field = protobuf_c_message_descriptor_get_field(descriptor, UInt32(fieldNumber)),
-                      field.pointee.type == PROTOBUF_C_TYPE_STRING
-                else { continue }
-                if bytes[offset..<end].contains(0) { return String(cString: field.pointee.name) }
-            default: return nil  // groups: protobuf-c has already refused them
-            }
-        }
-        return nil
     }
 }
