@@ -15,10 +15,7 @@ package struct ProviderRouter: RPCHandler {
     }
 
     package func handle(method: String, request: [UInt8]) async -> RPCResult {
-        // One id per request, as terraform-plugin-go makes: it ties the
-        // router's lines to the provider's lines about the same call.
-        let rpc = method.hasPrefix(Self.methodPrefix) ? String(method.dropFirst(Self.methodPrefix.count)) : method
-        let context = PluginLog.RequestContext(requestID: PluginLog.requestID(), rpc: rpc)
+        let context = Self.logContext(method: method)
         return await PluginLog.$request.withValue(context) {
             guard let route = Self.routes[method] else {
                 PluginLog.debug("Unimplemented RPC called", module: Self.logModule)
@@ -41,6 +38,14 @@ package struct ProviderRouter: RPCHandler {
             }
             return served.result
         }
+    }
+
+    /// The log context of one request, unary or streaming. One id per
+    /// request, as terraform-plugin-go makes: it ties the router's lines to
+    /// the provider's lines about the same call.
+    static func logContext(method: String) -> PluginLog.RequestContext {
+        let rpc = method.hasPrefix(methodPrefix) ? String(method.dropFirst(methodPrefix.count)) : method
+        return PluginLog.RequestContext(requestID: PluginLog.requestID(), rpc: rpc)
     }
 
     static let methodPrefix = "/tfplugin6.Provider/"

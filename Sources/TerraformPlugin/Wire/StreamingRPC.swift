@@ -58,13 +58,13 @@ extension ProviderRouter {
     typealias StreamRoute = @Sendable (RouterCore, [UInt8]) async -> (RPCStreamResult, typeName: String)
 
     static let streamRoutes: [String: StreamRoute] = Dictionary(
-        uniqueKeysWithValues: streamingRPCs.map { rpc in ("/tfplugin6.Provider/" + rpc.name, rpc.serveStream) }
+        uniqueKeysWithValues: streamingRPCs.map { rpc in (methodPrefix + rpc.name, rpc.serveStream) }
     )
 
     public func handleServerStream(method: String, request: [UInt8]) async -> RPCStreamResult {
         // The same request context and lines as a unary call (`handle`).
-        let rpc = method.hasPrefix(Self.methodPrefix) ? String(method.dropFirst(Self.methodPrefix.count)) : method
-        let context = PluginLog.RequestContext(requestID: PluginLog.requestID(), rpc: rpc)
+        let context = Self.logContext(method: method)
+        let rpc = context.rpc
         return await PluginLog.$request.withValue(context) {
             guard let route = Self.streamRoutes[method] else {
                 PluginLog.debug("Unimplemented RPC called", module: Self.logModule)
