@@ -108,17 +108,29 @@ public enum PluginLog {
 
     /// A fresh random UUID (version 4), one per request, as terraform-plugin-go makes.
     package static func requestID() -> String {
+        // Every RPC mints one, logging on or off: written straight into the
+        // string's storage rather than through a string per byte.
         var generator = SystemRandomNumberGenerator()
-        let halves = [generator.next(), generator.next()] as [UInt64]
-        var bytes = halves.flatMap { half in (0..<8).map { UInt8(truncatingIfNeeded: half >> ($0 * 8)) } }
-        bytes[6] = bytes[6] & 0x0F | 0x40
-        bytes[8] = bytes[8] & 0x3F | 0x80
-        let hex = bytes.map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+        let halves: (UInt64, UInt64) = (generator.next(), generator.next())
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var position = 0
+            for index in 0..<16 {
+                var byte = UInt8(truncatingIfNeeded: (index < 8 ? halves.0 : halves.1) >> (UInt64(index % 8) * 8))
+                if index == 6 { byte = byte & 0x0F | 0x40 }  // version 4
+                if index == 8 { byte = byte & 0x3F | 0x80 }  // RFC 4122 variant
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    out[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                out[position] = hexDigits[Int(byte >> 4)]
+                out[position + 1] = hexDigits[Int(byte & 0x0F)]
+                position += 2
+            }
+            return position
         }
-        return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { hex[$0].joined() }.joined(separator: "-")
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     public static func trace(_ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String> = [:], module: String? = nil) {
         log(.trace, message(), fields, module: module)
