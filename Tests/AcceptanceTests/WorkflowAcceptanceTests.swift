@@ -204,15 +204,28 @@ enum PyviderProvider {
         let folder = workspace.home.appendingPathComponent("pyvider-plugin")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let script = folder.appendingPathComponent("terraform-provider-pyvider")
-        try """
+        try writeExecutable("""
         #!/bin/sh
         export PLUGIN_MAGIC_COOKIE_VALUE="$TF_PLUGIN_MAGIC_COOKIE"
         exec "\(pyvider.path)" provide "$@"
-        """.write(to: script, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        """, to: script.path)
         let config = try String(contentsOf: workspace.cliConfig, encoding: .utf8)
         try config.replacingOccurrences(
             of: "dev_overrides {", with: "dev_overrides {\n    \"registry.terraform.io/provide-io/pyvider\" = \"\(folder.path)\""
         ).write(to: workspace.cliConfig, atomically: true, encoding: .utf8)
+    }
+
+    /// Writes a script Terraform will exec, through a close-on-exec
+    /// descriptor: tests run side by side and spawn processes, and one that
+    /// inherited a descriptor open for writing made Terraform's exec of the
+    /// script fail with "text file busy" (seen in CI's release-binary pass).
+    private static func writeExecutable(_ text: String, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw WorkspaceError("cannot write \(path): errno \(errno)") }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw WorkspaceError("cannot write \(path): errno \(errno)") }
+        guard fchmod(fd, 0o755) == 0 else { throw WorkspaceError("cannot make \(path) executable: errno \(errno)") }
     }
 }
