@@ -11,7 +11,7 @@
 public func servePlugin(provider: some Provider, arguments: [String] = CommandLine.arguments) -> Never {
     PluginLog.configure(providerAddress: provider.address)
     let debug = arguments.dropFirst().contains { DebugFlag.isSet($0) }
-    PluginServer.serve(handler: ProviderRouter(provider: provider), debugProviderAddress: debug ? provider.address : nil)
+    PluginServer.serve(makeHandler: { ProviderRouter(provider: provider) }, debugProviderAddress: debug ? provider.address : nil)
 }
 
 /// The `-debug` flag as Go's flag package reads a boolean: one or two

@@ -38,7 +38,6 @@ public final class InProcessPluginServer: @unchecked Sendable {
                     credentials = ServerCredentials.insecure()
                 }
                 server = try PluginGRPCServer(
-                    handler: handler,
                     options: .init(socketPath: socketPath, configuration: configuration),
                     credentials: credentials
                 )
@@ -50,7 +49,7 @@ public final class InProcessPluginServer: @unchecked Sendable {
                 return
             }
             started.signal()
-            let ending = server.run()
+            let ending = server.run(handler: handler)
             outcome.value = ending
             if ending != .drained {
                 // Calls are still held by handler tasks: the server must stay

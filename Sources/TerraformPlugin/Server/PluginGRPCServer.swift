@@ -37,7 +37,8 @@ package final class PluginGRPCServer {
 
     private let server: OpaquePointer
     private let queue: OpaquePointer
-    private let handler: any RPCHandler
+    /// Set by `run`: no call is requested from gRPC before then.
+    private var handler: (any RPCHandler)?
     private let options: Options
 
     private var calls: [UInt64: ServerCall] = [:]
@@ -48,11 +49,10 @@ package final class PluginGRPCServer {
     private var serverShutdownCompleted = false
 
     /// Binds `unix:<socketPath>` and starts listening. The caller keeps a
-    /// `GRPCLibrary` alive for the server's whole life. The handler is an
-    /// existential, as in `PluginServer.serve`: no generic specialisation of
-    /// this start-up path for the optimizer to get wrong (see there).
-    package init(handler: any RPCHandler, options: Options, credentials: borrowing ServerCredentials) throws(PluginServerError) {
-        self.handler = handler
+    /// `GRPCLibrary` alive for the server's whole life. Connections are
+    /// accepted (and TLS handshakes made) from here on; calls wait in gRPC
+    /// until `run` asks for them.
+    package init(options: Options, credentials: borrowing ServerCredentials) throws(PluginServerError) {
         self.options = options
         let server = Self.channelArguments(options).withUnsafeArguments { grpc_server_create($0, nil)! }
         let queue = grpc_completion_queue_create_for_next(nil)!
@@ -64,7 +64,6 @@ package final class PluginGRPCServer {
         grpc_server_start(server)
         self.server = server
         self.queue = queue
-        for _ in 0..<max(1, options.pendingCallRequests) { requestCall() }
     }
 
     /// What the gRPC core is told, mostly to bound what a client can make it
@@ -98,7 +97,12 @@ package final class PluginGRPCServer {
     /// Serves on the calling thread until `plugin.GRPCController/Shutdown`
     /// has been answered and the server has drained (or the grace period ran
     /// out).
-    package func run() -> Outcome {
+    ///
+    /// The handler is an existential, as in `PluginServer.serve`: no generic
+    /// specialisation of this path for the optimizer to get wrong (see there).
+    package func run(handler: any RPCHandler) -> Outcome {
+        self.handler = handler
+        for _ in 0..<max(1, options.pendingCallRequests) { requestCall() }
         var drainDeadline: gpr_timespec?
         var cancelledOpenCalls = false
         while !(serverShutdownCompleted && calls.isEmpty) {
@@ -196,6 +200,8 @@ package final class PluginGRPCServer {
             return call.finish(.failure(.unimplemented, "compressed messages are not accepted"))
         }
         let method = call.method
+        // `run` sets the handler before it asks gRPC for the first call.
+        guard let handler else { return call.finish(.failure(.unavailable, "the server is not serving yet")) }
         switch route(of: call) {
         case .shutdown:
             shutdownCallIDs.insert(call.id)
@@ -203,7 +209,6 @@ package final class PluginGRPCServer {
         case .healthCheck:
             call.finish(HealthCheck.answer(request))
         case .handler:
-            let handler = handler
             track(call, Task.detached {
                 // Counted in the task, not on this thread: a large request
                 // takes a moment to scan, and other calls must not wait.
@@ -214,7 +219,6 @@ package final class PluginGRPCServer {
                 call.finish(result)
             })
         case .serverStreaming:
-            let handler = handler
             track(call, Task.detached {
                 if let refusal = RequestFieldBudget.refusal(for: request, method: method) {
                     return call.finishStreaming(.failure(.resourceExhausted, refusal))

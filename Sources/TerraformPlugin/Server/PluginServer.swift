@@ -36,10 +36,15 @@ package enum PluginServer {
     /// value for Terraform, and serves every Terraform run that reattaches
     /// (Terraform does not stop a provider it reattached to) until Ctrl-C,
     /// SIGTERM or `Shutdown`.
+    ///
+    /// `makeHandler` runs once the handshake line is out: the host reads the
+    /// line, dials and makes its TLS handshake while the handler (for a
+    /// provider, every schema) is built, instead of after; calls that come
+    /// in meanwhile wait in gRPC.
     package static func serve(
-        handler: any RPCHandler, configuration: PluginServerConfiguration = .init(), debugProviderAddress: String? = nil
+        makeHandler: () -> any RPCHandler, configuration: PluginServerConfiguration = .init(), debugProviderAddress: String? = nil
     ) -> Never {
-        // `handler` is an existential on purpose: with `some RPCHandler`,
+        // The handler is an existential on purpose: with `some RPCHandler`,
         // Swift 6.3.1's optimizer specialised this function for
         // ProviderRouter with the handler treated as a dead argument
         // (`...Tf4dn_n`), so release builds served a garbage router and
@@ -75,7 +80,6 @@ package enum PluginServer {
             ProcessSignals.removeOnTermination(socketPath: socketPath, interruptsToo: debugProviderAddress != nil)
             do {
                 server = try PluginGRPCServer(
-                    handler: handler,
                     options: .init(socketPath: socketPath, configuration: configuration),
                     credentials: credentials
                 )
@@ -101,7 +105,7 @@ package enum PluginServer {
         }
         PluginLog.debug("plugin server: serving", ["address": socketPath, "tls": String(!certificateBase64.isEmpty)])
 
-        let outcome = server.run()
+        let outcome = server.run(handler: makeHandler())
         unlink(socketPath)
         if outcome == .drained {
             _ = consume library

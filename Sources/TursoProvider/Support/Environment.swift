@@ -9,9 +9,13 @@ public enum ProcessEnvironment {
         var result: [String: String] = [:]
         var entry = environ
         while let pointer = entry.pointee {
+            // Split on the bytes: a Character scan would run grapheme
+            // breaking over every variable at every start (Terraform passes
+            // the user's whole environment, and PLUGIN_CLIENT_CERT is a
+            // kilobyte of PEM).
             let text = String(cString: pointer)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            if let equals = text.utf8.firstIndex(of: UInt8(ascii: "=")) {
+                result[String(text[..<equals])] = String(text[text.utf8.index(after: equals)...])
             }
             entry += 1
         }
