@@ -47,6 +47,10 @@ let staticExecutable: [LinkerSetting] = [.unsafeFlags([
     "-static-executable", "-Xclang-linker", "-static-pie",
     "-Xclang-linker", "--ld-path=\(Context.packageDirectory)/scripts/ld-static-pie",
     "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+    // The C++ static initializers (GCC puts them in .text.startup) kept
+    // together instead of spread over 15 MB of code: about 40 fewer page
+    // faults before main.
+    "-Xlinker", "-z", "-Xlinker", "keep-text-section-prefix",
 ], .when(configuration: .release))]
 
 let package = Package(

@@ -17,6 +17,16 @@
 //    Only when AutoMTLS is asked for (PLUGIN_CLIENT_CERT). No atexit
 //    clean-up in OpenSSL, so a process that ends early never frees what the
 //    thread is still using (the kernel frees it all at exit anyway).
+// 3. When the process is launched as a plugin with AutoMTLS, both happen in
+//    a constructor, before the C++ and Swift runtimes' static initializers
+//    (about 0.7 ms of them) instead of after: the second thread then has
+//    its fetching done by the time gRPC builds its context. The main thread
+//    must reach gRPC's TLS set-up after the fetching is done, not during it:
+//    OpenSSL 3.0 does not share a fetch in progress, so a second thread
+//    fetching at the same time does the same work again, under the same
+//    locks (tried: a main thread that waited for the warm-up, or warmed the
+//    key decoders meanwhile, printed its handshake line 2-3 ms later).
+//    Warming the decoders on this thread or a third one did not help either.
 #include "CStartup.h"
 
 #include <openssl/crypto.h>
@@ -32,7 +42,13 @@ static void *warm_up(void *unused) {
     return NULL;
 }
 
+static int prepared;
+
 void startup_prepare_openssl(void) {
+    // Once: from the constructor below or from main, whichever comes first
+    // (both on the main thread, so no lock).
+    if (prepared) return;
+    prepared = 1;
     const char *configured = getenv("OPENSSL_CONF");
     uint64_t options = OPENSSL_INIT_NO_LOAD_SSL_STRINGS | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_ATEXIT;
     if (configured == NULL || configured[0] == '\0') options |= OPENSSL_INIT_NO_LOAD_CONFIG;
@@ -47,6 +63,16 @@ void startup_prepare_openssl(void) {
     pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
     pthread_create(&thread, &attributes, warm_up, NULL);  // no thread: gRPC just fetches them itself
     pthread_attr_destroy(&attributes);
+}
+
+// Early start for a plugin launch (see 3 above). Only for a launch by a
+// plugin host (its magic cookie set): a person running `--version` or
+// `unseal`, or a test process linking this module, gets OpenSSL as main
+// prepares it. Priority 102: right after startup_without_proc.
+__attribute__((constructor(102))) static void startup_plugin_launch(void) {
+    const char *cookie = getenv("TF_PLUGIN_MAGIC_COOKIE");
+    if (cookie == NULL || cookie[0] == '\0') return;
+    startup_prepare_openssl();
 }
 
 // The Swift runtime's crash backtracer, set up by a static initializer, looks
