@@ -11,6 +11,10 @@ run, and read the instruction counts, which noise does not change).
   untimed launches of each (the binaries are in the page cache, as they are
   for Terraform's later launches);
 - VmHWM / VmRSS / RssFile: /proc/<pid>/status right after the handshake line;
+- with --client GO_CLIENT (scripts/benchmark passes its Go gRPC client):
+  also spawn to first answer, the time until a GetProviderSchema made as
+  Terraform makes it (dial, TLS handshake, call) is answered; work a plugin
+  defers past its handshake line shows here. Fewer runs (a Go process each);
 - with --callgrind: instructions executed by the process from exec to exit
   when stopped by SIGTERM right after the handshake (valgrind's callgrind;
   slow, one run each);
@@ -21,6 +25,7 @@ run, and read the instruction counts, which noise does not change).
 """
 import argparse
 import importlib.util
+import json
 import os
 import statistics
 import subprocess
@@ -57,11 +62,19 @@ def instructions(binary, environment, scratch):
     return None
 
 
+def first_answer_ms(client, binary, home):
+    """Spawn to the first GetProviderSchema answer, by the Go client (-calls 0)."""
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home}
+    output = subprocess.run([client, "-calls", "0", binary], env=environment, capture_output=True, check=True).stdout
+    return json.loads(output)["spawn_to_first_answer_ms"]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--callgrind", action="store_true")
     parser.add_argument("--realtime", action="store_true")
+    parser.add_argument("--client", help="the Go benchmark client, for spawn to first answer")
     parser.add_argument("binaries", nargs="+", help="NAME=BINARY")
     args = parser.parse_args()
     peers = [entry.split("=", 1) for entry in args.binaries]
@@ -89,6 +102,10 @@ def main():
             entry["rss"].append(plugin.memory_kib("VmRSS"))
             entry["file"].append(plugin.memory_kib("RssFile"))
             plugin.stop()
+    if args.client:
+        for _ in range(max(5, args.runs // 2)):
+            for name, binary in peers:
+                results[name].setdefault("answer", []).append(first_answer_ms(args.client, binary, home))
     if args.realtime:
         os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
     if args.callgrind:
@@ -99,6 +116,8 @@ def main():
           f"{args.runs} interleaved runs each" + (", SCHED_FIFO" if args.realtime else ""))
     print()
     columns = ["binary", "size (MiB)", "handshake median (ms)", "min (ms)", "VmHWM (MiB)", "VmRSS (MiB)", "of it file-backed (MiB)"]
+    if args.client:
+        columns.append("spawn to first answer median (ms)")
     if args.callgrind:
         columns.append("instructions to exit after handshake (M)")
     print("| " + " | ".join(columns) + " |")
@@ -108,6 +127,8 @@ def main():
         row = [name, f"{os.path.getsize(binary) / 1048576:.1f}", f"{statistics.median(entry['times']):.2f}",
                f"{min(entry['times']):.2f}", f"{statistics.median(entry['hwm']) / 1024:.1f}",
                f"{statistics.median(entry['rss']) / 1024:.1f}", f"{statistics.median(entry['file']) / 1024:.1f}"]
+        if args.client:
+            row.append(f"{statistics.median(entry['answer']):.2f}")
         if args.callgrind:
             count = entry.get("instructions")
             row.append(f"{count / 1e6:.1f}" if count else "n/a")
