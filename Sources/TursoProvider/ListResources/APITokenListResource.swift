@@ -64,7 +64,7 @@ struct APITokenListResource: ListResource {
         }
         let results = Self.matching(tokens, organization: organization, namePrefix: prefix).map { token in
             ListResourceResult(
-                identity: APITokenResource.identity(name: .string(token.name)),
+                identity: APITokenResource.identity(name: token.name),
                 displayName: Self.displayName(token),
                 resourceObject: request.includeResourceObject ? APITokenResource.state(importedFrom: token) : nil
             )
