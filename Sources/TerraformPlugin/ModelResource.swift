@@ -22,8 +22,7 @@
 /// state null) or `update`; the default `read` calls `read(state:private:)`.
 /// Only top-level attributes are planned; nested blocks pass through as
 /// Terraform proposed them.
-public protocol ModelResource: ManagedResource {
-    associatedtype Model: ObjectModel
+public protocol ModelResource: ManagedResource, ModelBacked {
 
     /// Resource-specific planning after the declared behaviour is applied.
     /// Never creates anything remotely nor mints secrets (Terraform may

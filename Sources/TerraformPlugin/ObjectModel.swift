@@ -19,6 +19,13 @@ public protocol ObjectModel: Sendable {
     func write(to object: inout ModelWriter<Key>)
 }
 
+/// A resource, data source, ephemeral resource, list resource or action
+/// whose values are read through `Model`: a test checks every such type's
+/// model against its schema.
+public protocol ModelBacked {
+    associatedtype Model: ObjectModel
+}
+
 /// The attribute names of a model: `enum Key: String, ModelKey { case name, ttl, renew_before }`.
 public protocol ModelKey: RawRepresentable, CaseIterable, Hashable, Sendable where RawValue == String {}
 

@@ -9,7 +9,7 @@ import TerraformPlugin
 /// name; with it, the organization's token of that name (an organization
 /// admin may revoke any member's). A name Turso does not know succeeds with
 /// a warning: the token one wanted gone is gone.
-struct RevokeAPITokenAction: ProviderAction {
+struct RevokeAPITokenAction: ProviderAction, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_revoke_api_token" }

@@ -1,7 +1,7 @@
 import TerraformPlugin
 
 /// `turso_api_token_validation`: asks Turso whether a token is valid.
-struct APITokenValidationDataSource: DataSource {
+struct APITokenValidationDataSource: DataSource, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_api_token_validation" }

@@ -1,7 +1,7 @@
 import TerraformPlugin
 
 /// `turso_api_tokens`: the API tokens Turso lists, without their values.
-struct APITokensDataSource: DataSource {
+struct APITokensDataSource: DataSource, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_api_tokens" }

@@ -9,7 +9,7 @@ import TerraformPlugin
 /// from the private bytes Open returned, which travel through Terraform:
 /// they are sealed with the provider's private-state key, so bytes that were
 /// not written by Open (tampered, or from elsewhere) revoke nothing.
-struct EphemeralAPITokenResource: EphemeralResource {
+struct EphemeralAPITokenResource: EphemeralResource, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_api_token" }

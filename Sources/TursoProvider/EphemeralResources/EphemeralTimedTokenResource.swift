@@ -4,7 +4,7 @@ import TerraformPlugin
 /// for one Terraform run, as the `turso_timed_token` resource mints it, but
 /// never written to state or plan files. Nothing exists outside the
 /// provider, so there is nothing to renew or close.
-struct EphemeralTimedTokenResource: EphemeralResource {
+struct EphemeralTimedTokenResource: EphemeralResource, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_timed_token" }

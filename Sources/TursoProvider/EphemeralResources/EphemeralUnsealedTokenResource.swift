@@ -7,7 +7,7 @@ import TerraformPlugin
 /// configurations while state and plan files keep only the sealed text.
 /// Nothing is made outside the provider, so there is nothing to renew or
 /// close.
-struct EphemeralUnsealedTokenResource: EphemeralResource {
+struct EphemeralUnsealedTokenResource: EphemeralResource, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_unsealed_token" }

@@ -7,7 +7,7 @@ import TerraformPlugin
 ///
 /// One listing call to Turso per query: the same shared listing every read
 /// uses, filtered here.
-struct APITokenListResource: ListResource {
+struct APITokenListResource: ListResource, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_api_token" }
