@@ -220,12 +220,6 @@ struct TimedTokenResource: ModelResource {
 
     // Destroy: the default's (the token only ever existed in state).
 
-    func update(prior: Model, planned: Model, config: Model, private blob: [UInt8]) async -> ModelResult<Model> {
-        // In-place: the planned state already holds the token.
-        if planned.id.isKnown { return ModelResult(state: planned, private: blob) }
-        return await create(planned: planned, config: config)
-    }
-
     func create(planned: Model, config: Model) async -> ModelResult<Model> {
         let (settings, diagnostics) = Self.settings(config)
         guard let settings else {
@@ -256,6 +250,12 @@ struct TimedTokenResource: ModelResource {
         } catch {
             return .removed(diagnostics + [TimedTokenDiagnostics.sealFailed(error)])
         }
+    }
+
+    func update(prior: Model, planned: Model, config: Model, private blob: [UInt8]) async -> ModelResult<Model> {
+        // In-place: the planned state already holds the token.
+        if planned.id.isKnown { return ModelResult(state: planned, private: blob) }
+        return await create(planned: planned, config: config)
     }
 
     /// The token and its expiry, sealed in private state.
