@@ -64,6 +64,11 @@ public struct SchemaAttribute: Sendable {
     public var deprecated: Bool
     /// Write-only attributes (protocol 6.8+) are never stored in state.
     public var writeOnly: Bool
+    /// How the optional plan layer (`ModelResource`) plans this attribute:
+    /// requires-replace, use-state-for-unknown, a default. Never sent to
+    /// Terraform. Set with `.requiresReplace()`, `.useStateForUnknown()`,
+    /// `.defaultValue(_:)`.
+    public var planBehaviour = AttributePlanBehaviour()
 
     public init(
         name: String,

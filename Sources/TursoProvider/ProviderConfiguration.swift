@@ -52,20 +52,52 @@ struct ProviderConfiguration: Sendable {
         description: "The Turso provider manages [Turso](https://turso.tech) Platform API tokens and locally minted, time-limited tokens."
     ))
 
+    /// The provider block as written.
+    struct Model: ObjectModel {
+        enum Key: String, ModelKey {
+            case apiToken = "api_token", baseURL = "base_url", privateStateKey = "private_state_key"
+            case privateStatePreviousKeys = "private_state_previous_keys"
+        }
+
+        var apiToken: Field<String>
+        var baseURL: Field<String>
+        var privateStateKey: Field<String>
+        /// As Terraform sent it: a known list may hold unknown values.
+        var privateStatePreviousKeys: CtyValue
+
+        init(reading object: ModelReader<Key>) {
+            apiToken = object[.apiToken]
+            baseURL = object[.baseURL]
+            privateStateKey = object[.privateStateKey]
+            privateStatePreviousKeys = object[raw: .privateStatePreviousKeys]
+        }
+
+        func write(to object: inout ModelWriter<Key>) {
+            object.set(.apiToken, apiToken)
+            object.set(.baseURL, baseURL)
+            object.set(.privateStateKey, privateStateKey)
+            object.set(raw: .privateStatePreviousKeys, privateStatePreviousKeys)
+        }
+    }
+
     /// Checks what can be checked before anything is known: shapes and
     /// lengths of values that are already set.
     static func validate(_ config: CtyValue, environment: [String: String]) -> [Diagnostic] {
+        validate(Model(config))
+    }
+
+    static func validate(_ config: Model) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        if let url = config[attribute: "base_url"].stringValue {
+        if let url = config.baseURL.value {
             diagnostics += validateBaseURL(url, at: "base_url")
         }
-        if let token = config[attribute: "api_token"].stringValue, DisplayText.hasControlCharacters(token) {
+        if let token = config.apiToken.value, DisplayText.hasControlCharacters(token) {
             diagnostics.append(ProviderDiagnostics.apiTokenHasControlCharacters(source: "api_token", at: "api_token"))
         }
-        if let key = config[attribute: "private_state_key"].stringValue {
+        if let key = config.privateStateKey.value {
             diagnostics += validateKey(key, at: "private_state_key", source: "private_state_key")
         }
-        if let keys = config[attribute: "private_state_previous_keys"].elements {
+        if let keys = config.privateStatePreviousKeys.elements {
             for (index, element) in keys.enumerated() {
                 guard let key = element.stringValue else { continue }
                 diagnostics += validateKey(
@@ -80,19 +112,19 @@ struct ProviderConfiguration: Sendable {
     /// Resolves the configuration with its environment fallbacks. Unknown
     /// values stay unknown (they are resolved in a later ConfigureProvider).
     static func resolve(
-        _ config: CtyValue, environment: [String: String], terraformVersion: String
+        _ configValue: CtyValue, environment: [String: String], terraformVersion: String
     ) -> (ProviderConfiguration?, [Diagnostic]) {
-        func setting(_ name: String, env: String) -> Setting<String> {
-            let value = config[attribute: name]
+        let config = Model(configValue)
+        func setting(_ value: Field<String>, env: String) -> Setting<String> {
             if !value.isKnown { return .unknown }
-            if let text = value.stringValue { return .value(text) }
+            if let text = value.value { return .value(text) }
             if let text = environment[env], !text.isEmpty { return .value(text) }
             return .unset
         }
-        var diagnostics = validate(config, environment: environment)
+        var diagnostics = validate(config)
 
         let previousKeys: Setting<[String]>
-        let previousValue = config[attribute: "private_state_previous_keys"]
+        let previousValue = config.privateStatePreviousKeys
         if !previousValue.isWhollyKnown {
             previousKeys = .unknown
         } else if let elements = previousValue.elements {
@@ -107,17 +139,17 @@ struct ProviderConfiguration: Sendable {
             previousKeys = .unset
         }
 
-        var baseURL = setting("base_url", env: "TURSO_API_BASE_URL")
+        var baseURL = setting(config.baseURL, env: "TURSO_API_BASE_URL")
         if case .unset = baseURL { baseURL = .value(defaultBaseURL) }
-        if config[attribute: "base_url"].isNull, let url = baseURL.value {
+        if config.baseURL.isNull, let url = baseURL.value {
             diagnostics += validateBaseURL(url, at: nil, source: "TURSO_API_BASE_URL")
         }
-        let apiToken = setting("api_token", env: "TURSO_API_TOKEN")
-        if config[attribute: "api_token"].isNull, let text = apiToken.value, DisplayText.hasControlCharacters(text) {
+        let apiToken = setting(config.apiToken, env: "TURSO_API_TOKEN")
+        if config.apiToken.isNull, let text = apiToken.value, DisplayText.hasControlCharacters(text) {
             diagnostics.append(ProviderDiagnostics.apiTokenHasControlCharacters(source: "TURSO_API_TOKEN", at: nil))
         }
-        let key = setting("private_state_key", env: "TURSO_PRIVATE_STATE_KEY")
-        if config[attribute: "private_state_key"].isNull, let text = key.value {
+        let key = setting(config.privateStateKey, env: "TURSO_PRIVATE_STATE_KEY")
+        if config.privateStateKey.isNull, let text = key.value {
             diagnostics += validateKey(text, at: nil, source: "TURSO_PRIVATE_STATE_KEY")
         }
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }

@@ -151,7 +151,15 @@ extension CtyValue {
 
     /// The named attribute of an object value. For a null or unknown object,
     /// the attribute is null or unknown in turn, as Terraform treats it.
+    ///
+    /// Asking an object for an attribute its type does not have is a
+    /// programmer error (a typo would read as null, which plan logic takes
+    /// for "not set"): debug builds, which the tests run, stop at it; release
+    /// builds never trap and read null. Resource code reads attributes
+    /// through its model (`ObjectModel`), whose names are checked against the
+    /// schema by tests.
     public subscript(attribute name: String) -> CtyValue {
+        assert(type.hasAttributeOrIsNotObject(name), "object type has no attribute \"\(name)\"")
         let attributeType = type.attributeTypes?[name] ?? .dynamic
         switch storage {
         case .attributes(let attributes): return attributes[name] ?? .null(attributeType)
@@ -168,7 +176,10 @@ extension CtyValue {
     /// set attributes, but resource code must not be able to crash the
     /// process should a value slip through). Check `isNull`/`isKnown` first
     /// where the difference matters.
+    /// Setting an attribute the object's type lacks is a programmer error:
+    /// debug builds stop at it (the value would not conform to the schema).
     public func setting(_ name: String, to value: CtyValue) -> CtyValue {
+        assert(type.hasAttributeOrIsNotObject(name), "object type has no attribute \"\(name)\"")
         guard case .attributes(var attributes) = storage else { return self }
         attributes[name] = value
         return CtyValue(uncheckedType: type, storage: .attributes(attributes))
@@ -270,4 +281,12 @@ public struct CtyRefinements: Hashable, Sendable {
 
     /// True when nothing is known: encoded as a plain unknown (extension 0).
     public var isEmpty: Bool { self == CtyRefinements() }
+}
+
+extension CtyType {
+    /// False only for an object type without the attribute `name`.
+    func hasAttributeOrIsNotObject(_ name: String) -> Bool {
+        guard case .object(let attributes, _) = self else { return true }
+        return attributes[name] != nil
+    }
 }

@@ -9,7 +9,7 @@ import TerraformPlugin
 /// name; with it, the organization's token of that name (an organization
 /// admin may revoke any member's). A name Turso does not know succeeds with
 /// a warning: the token one wanted gone is gone.
-struct RevokeAPITokenAction: ProviderAction {
+struct RevokeAPITokenAction: ProviderAction, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_revoke_api_token" }
@@ -37,23 +37,41 @@ struct RevokeAPITokenAction: ProviderAction {
             """
     ))
 
-    func validateConfig(_ request: ValidateActionConfigRequest) async -> [Diagnostic] {
-        Self.validate(request.config)
+    /// The action's configuration.
+    struct Model: ObjectModel {
+        enum Key: String, ModelKey { case name, organization }
+
+        var name: Field<String>
+        var organization: Field<String>
+
+        init(reading object: ModelReader<Key>) {
+            name = object[.name]
+            organization = object[.organization]
+        }
+
+        func write(to object: inout ModelWriter<Key>) {
+            object.set(.name, name)
+            object.set(.organization, organization)
+        }
     }
 
-    static func validate(_ config: CtyValue) -> [Diagnostic] {
+    func validateConfig(_ request: ValidateActionConfigRequest) async -> [Diagnostic] {
+        Self.validate(Model(request.config))
+    }
+
+    static func validate(_ config: Model) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        if let name = config[attribute: "name"].stringValue, let problem = APITokenResource.nameProblem(name) {
+        if let name = config.name.value, let problem = APITokenResource.nameProblem(name) {
             diagnostics.append(APITokenDiagnostics.invalidName(name, problem: problem))
         }
-        if config[attribute: "organization"].stringValue == "" { diagnostics.append(APITokenDiagnostics.empty("organization")) }
+        if config.organization.value == "" { diagnostics.append(APITokenDiagnostics.empty("organization")) }
         return diagnostics
     }
 
     // MARK: Plan
 
     func plan(_ request: PlanActionRequest) async -> [Diagnostic] {
-        let diagnostics = Self.validate(request.config)
+        let diagnostics = Self.validate(Model(request.config))
         if diagnostics.hasErrors { return diagnostics }
         switch context.api() {
         case .success, .failure(.settingsUnknown): return diagnostics
@@ -64,10 +82,11 @@ struct RevokeAPITokenAction: ProviderAction {
     // MARK: Invoke
 
     func invoke(_ request: InvokeActionRequest, progress: @Sendable (String) async -> Void) async -> [Diagnostic] {
-        let diagnostics = Self.validate(request.config)
+        let config = Model(request.config)
+        let diagnostics = Self.validate(config)
         if diagnostics.hasErrors { return diagnostics }
-        guard let name = request.config[attribute: "name"].stringValue else { return [RevokeActionDiagnostics.nameUnknown] }
-        let organization = request.config[attribute: "organization"].stringValue
+        guard let name = config.name.value else { return [RevokeActionDiagnostics.nameUnknown] }
+        let organization = config.organization.value
         let client: TursoClient
         switch context.api() {
         case .success(let found): client = found

@@ -1,7 +1,7 @@
 import TerraformPlugin
 
 /// `turso_api_token_validation`: asks Turso whether a token is valid.
-struct APITokenValidationDataSource: DataSource {
+struct APITokenValidationDataSource: DataSource, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_api_token_validation" }
@@ -32,25 +32,46 @@ struct APITokenValidationDataSource: DataSource {
             """
     ))
 
-    /// A token with a line break would add headers of its own to the request.
-    func validateConfig(_ request: ValidateDataSourceConfigRequest) async -> [Diagnostic] {
-        Self.validate(request.config)
+    /// The configuration and result of `turso_api_token_validation`.
+    struct Model: ObjectModel {
+        enum Key: String, ModelKey { case token, valid, expiresAt = "expires_at" }
+
+        var token: Field<String>
+        var valid: Field<Bool>
+        var expiresAt: Field<String>
+
+        init(reading object: ModelReader<Key>) {
+            token = object[.token]
+            valid = object[.valid]
+            expiresAt = object[.expiresAt]
+        }
+
+        func write(to object: inout ModelWriter<Key>) {
+            object.set(.token, token)
+            object.set(.valid, valid)
+            object.set(.expiresAt, expiresAt)
+        }
     }
 
-    static func validate(_ config: CtyValue) -> [Diagnostic] {
-        guard let token = config[attribute: "token"].stringValue, DisplayText.hasControlCharacters(token) else { return [] }
+    /// A token with a line break would add headers of its own to the request.
+    func validateConfig(_ request: ValidateDataSourceConfigRequest) async -> [Diagnostic] {
+        Self.validate(Model(request.config))
+    }
+
+    static func validate(_ config: Model) -> [Diagnostic] {
+        guard let token = config.token.value, DisplayText.hasControlCharacters(token) else { return [] }
         return [ProviderDiagnostics.apiTokenHasControlCharacters(source: "token", at: "token")]
     }
 
     // MARK: Read
 
     func read(_ request: ReadDataSourceRequest) async -> ReadDataSourceResponse {
-        let config = request.config
-        let failed = { (diagnostic: Diagnostic) in ReadDataSourceResponse(state: config, diagnostics: [diagnostic]) }
+        let config = Model(request.config)
+        let failed = { (diagnostic: Diagnostic) in ReadDataSourceResponse(state: request.config, diagnostics: [diagnostic]) }
         if let problem = Self.validate(config).first { return failed(problem) }
         let token: String
         let client: TursoClient
-        if let given = config[attribute: "token"].stringValue {
+        if let given = config.token.value {
             switch context.apiWithoutToken() {
             case .success(let found): (token, client) = (given, found)
             case .failure(let reason): return failed(reason.diagnostic)
@@ -70,10 +91,11 @@ struct APITokenValidationDataSource: DataSource {
         } catch {
             return failed(error.diagnostic())
         }
-        let (valid, expiresAt): (Bool, CtyValue) = switch validity {
-        case .valid(let expiry): (true, expiry.map { .string(RFC3339.format($0)) } ?? .null(.string))
-        case .invalid: (false, .null(.string))
+        var state = config
+        switch validity {
+        case .valid(let expiry): (state.valid, state.expiresAt) = (.known(true), Field(expiry.map(RFC3339.format)))
+        case .invalid: (state.valid, state.expiresAt) = (.known(false), .null)
         }
-        return ReadDataSourceResponse(state: config.setting(["valid": .bool(valid), "expires_at": expiresAt]))
+        return ReadDataSourceResponse(state: state.value(of: Self.schema.impliedType, over: request.config))
     }
 }

@@ -1,7 +1,7 @@
 import TerraformPlugin
 
 /// `turso_api_tokens`: the API tokens Turso lists, without their values.
-struct APITokensDataSource: DataSource {
+struct APITokensDataSource: DataSource, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_api_tokens" }
@@ -34,14 +34,73 @@ struct APITokensDataSource: DataSource {
             """
     ))
 
+    /// The configuration and result of `turso_api_tokens`.
+    struct Model: ObjectModel {
+        enum Key: String, ModelKey { case organization, tokens }
+
+        var organization: Field<String>
+        /// A list of `Token` values.
+        var tokens: CtyValue
+
+        init(reading object: ModelReader<Key>) {
+            organization = object[.organization]
+            tokens = object[raw: .tokens]
+        }
+
+        func write(to object: inout ModelWriter<Key>) {
+            object.set(.organization, organization)
+            object.set(raw: .tokens, tokens)
+        }
+    }
+
+    /// One listed token (`tokenType`).
+    struct Token: ObjectModel {
+        enum Key: String, ModelKey { case name, id, organization, group, scopes, createdAt = "created_at" }
+
+        var name: Field<String>
+        var id: Field<String>
+        var organization: Field<String>
+        var group: Field<String>
+        var scopes: CtyValue
+        var createdAt: Field<String>
+
+        init(reading object: ModelReader<Key>) {
+            name = object[.name]
+            id = object[.id]
+            organization = object[.organization]
+            group = object[.group]
+            scopes = object[raw: .scopes]
+            createdAt = object[.createdAt]
+        }
+
+        func write(to object: inout ModelWriter<Key>) {
+            object.set(.name, name)
+            object.set(.id, id)
+            object.set(.organization, organization)
+            object.set(.group, group)
+            object.set(raw: .scopes, scopes)
+            object.set(.createdAt, createdAt)
+        }
+
+        init(_ token: APIToken) {
+            self = .allNull
+            name = .known(token.name)
+            id = .known(token.id)
+            organization = Field(token.organization)
+            group = Field(token.group)
+            scopes = token.scopes.map { .list(of: .string, $0.map(CtyValue.string)) } ?? .null(.list(.string))
+            createdAt = Field(token.createdAt)
+        }
+    }
+
     /// The organization travels as a path segment: `..` would send the
     /// listing elsewhere (see PathSegmentNames).
     func validateConfig(_ request: ValidateDataSourceConfigRequest) async -> [Diagnostic] {
-        Self.validate(request.config)
+        Self.validate(Model(request.config))
     }
 
-    static func validate(_ config: CtyValue) -> [Diagnostic] {
-        guard let organization = config[attribute: "organization"].stringValue else { return [] }
+    static func validate(_ config: Model) -> [Diagnostic] {
+        guard let organization = config.organization.value else { return [] }
         if organization.isEmpty { return [APITokensDiagnostics.emptyOrganization] }
         if let problem = PathSegmentNames.problem(organization) { return [APITokensDiagnostics.invalidOrganization(organization, problem: problem)] }
         return []
@@ -50,10 +109,10 @@ struct APITokensDataSource: DataSource {
     // MARK: Read
 
     func read(_ request: ReadDataSourceRequest) async -> ReadDataSourceResponse {
-        let config = request.config
-        let failed = { (diagnostic: Diagnostic) in ReadDataSourceResponse(state: config, diagnostics: [diagnostic]) }
+        var config = Model(request.config)
+        let failed = { (diagnostic: Diagnostic) in ReadDataSourceResponse(state: request.config, diagnostics: [diagnostic]) }
         let problems = Self.validate(config)
-        if problems.hasErrors { return ReadDataSourceResponse(state: config, diagnostics: problems) }
+        if problems.hasErrors { return ReadDataSourceResponse(state: request.config, diagnostics: problems) }
         let client: TursoClient
         switch context.api() {
         case .success(let found): client = found
@@ -61,21 +120,12 @@ struct APITokensDataSource: DataSource {
         }
         let tokens: [APIToken]
         do throws(TursoAPIError) {
-            tokens = try await client.listTokens(organization: config[attribute: "organization"].stringValue)
+            tokens = try await client.listTokens(organization: config.organization.value)
         } catch {
             return failed(error.diagnostic(at: error.kind == .notFound ? "organization" : nil))
         }
-        let listed = tokens.map { token in
-            CtyValue.object(type: Self.tokenType, [
-                "name": .string(token.name),
-                "id": .string(token.id),
-                "organization": token.organization.map(CtyValue.string) ?? .null(.string),
-                "group": token.group.map(CtyValue.string) ?? .null(.string),
-                "scopes": token.scopes.map { .list(of: .string, $0.map(CtyValue.string)) } ?? .null(.list(.string)),
-                "created_at": token.createdAt.map(CtyValue.string) ?? .null(.string),
-            ])
-        }
-        return ReadDataSourceResponse(state: config.setting("tokens", to: .list(of: Self.tokenType, listed)))
+        config.tokens = .list(of: Self.tokenType, tokens.map { Token($0).value(of: Self.tokenType) })
+        return ReadDataSourceResponse(state: config.value(of: Self.schema.impliedType, over: request.config))
     }
 }
 

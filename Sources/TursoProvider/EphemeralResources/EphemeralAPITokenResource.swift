@@ -9,7 +9,7 @@ import TerraformPlugin
 /// from the private bytes Open returned, which travel through Terraform:
 /// they are sealed with the provider's private-state key, so bytes that were
 /// not written by Open (tampered, or from elsewhere) revoke nothing.
-struct EphemeralAPITokenResource: EphemeralResource {
+struct EphemeralAPITokenResource: EphemeralResource, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_api_token" }
@@ -67,10 +67,44 @@ struct EphemeralAPITokenResource: EphemeralResource {
             """
     ))
 
+    /// The configuration and result of an ephemeral `turso_api_token`.
+    struct Model: ObjectModel {
+        enum Key: String, ModelKey { case namePrefix = "name_prefix", organization, group, scopes, name, id, token }
+
+        var namePrefix: Field<String>
+        var organization: Field<String>
+        var group: Field<String>
+        /// As Terraform sent it: a known set may hold unknown values.
+        var scopes: CtyValue
+        var name: Field<String>
+        var id: Field<String>
+        var token: Field<String>
+
+        init(reading object: ModelReader<Key>) {
+            namePrefix = object[.namePrefix]
+            organization = object[.organization]
+            group = object[.group]
+            scopes = object[raw: .scopes]
+            name = object[.name]
+            id = object[.id]
+            token = object[.token]
+        }
+
+        func write(to object: inout ModelWriter<Key>) {
+            object.set(.namePrefix, namePrefix)
+            object.set(.organization, organization)
+            object.set(.group, group)
+            object.set(raw: .scopes, scopes)
+            object.set(.name, name)
+            object.set(.id, id)
+            object.set(.token, token)
+        }
+    }
+
     /// The resource's checks on organization, group and scopes, plus the prefix's.
-    static func validate(_ config: CtyValue) -> [Diagnostic] {
-        var diagnostics = APITokenResource.validateAccess(config)
-        if let prefix = config[attribute: "name_prefix"].stringValue, let problem = APITokenResource.nameProblem(prefix + "0") {
+    static func validate(_ config: Model) -> [Diagnostic] {
+        var diagnostics = APITokenResource.validateAccess(organization: config.organization, group: config.group, scopes: config.scopes)
+        if let prefix = config.namePrefix.value, let problem = APITokenResource.nameProblem(prefix + "0") {
             diagnostics.append(.error(
                 "Invalid name prefix",
                 "The name prefix \"\(DisplayText.escaped(prefix, limit: 100))\" cannot start a token name: \(problem). Use letters, digits, '-' and '_'.",
@@ -81,13 +115,13 @@ struct EphemeralAPITokenResource: EphemeralResource {
     }
 
     func validateConfig(_ request: ValidateEphemeralResourceConfigRequest) async -> [Diagnostic] {
-        Self.validate(request.config)
+        Self.validate(Model(request.config))
     }
 
     // MARK: Open
 
     func open(_ request: OpenEphemeralResourceRequest) async -> OpenEphemeralResourceResponse {
-        let config = request.config
+        let config = Model(request.config)
         let failed = { (diagnostics: [Diagnostic]) in
             OpenEphemeralResourceResponse(result: .null(Self.schema.impliedType), diagnostics: diagnostics)
         }
@@ -102,14 +136,13 @@ struct EphemeralAPITokenResource: EphemeralResource {
         // must not be created.
         guard let vault = context.privateStateVault() else { return failed([EphemeralAPITokenDiagnostics.keyUnavailable]) }
 
-        let prefix = config[attribute: "name_prefix"].stringValue ?? Self.defaultNamePrefix
+        let prefix = config.namePrefix.value ?? Self.defaultNamePrefix
         let name = prefix + Self.hex(context.random.bytes(Self.suffixBytes))
         let created: CreatedAPIToken
         do throws(TursoAPIError) {
             created = try await client.createToken(
-                name: name, organization: config[attribute: "organization"].stringValue,
-                group: config[attribute: "group"].stringValue,
-                scopes: APITokenScopes.strings(config[attribute: "scopes"])?.sorted()
+                name: name, organization: config.organization.value, group: config.group.value,
+                scopes: APITokenScopes.strings(config.scopes)?.sorted()
             )
         } catch where error.mayHaveCreated {
             // Turso may hold a token whose value never arrived, and Close
@@ -127,8 +160,13 @@ struct EphemeralAPITokenResource: EphemeralResource {
         }
         // The configured attributes stay as written (a null name_prefix
         // too): Terraform expects the result to agree with the configuration.
-        let result = config.setting(["name": .string(name), "id": .string(created.id), "token": .string(created.token)])
-        return OpenEphemeralResourceResponse(result: result, private: sealed, diagnostics: diagnostics)
+        var result = config
+        result.name = .known(name)
+        result.id = .known(created.id)
+        result.token = .known(created.token)
+        return OpenEphemeralResourceResponse(
+            result: result.value(of: Self.schema.impliedType, over: request.config), private: sealed, diagnostics: diagnostics
+        )
     }
 
     /// Nothing may be left behind by an Open that fails after Turso may

@@ -4,7 +4,7 @@ import TerraformPlugin
 /// for one Terraform run, as the `turso_timed_token` resource mints it, but
 /// never written to state or plan files. Nothing exists outside the
 /// provider, so there is nothing to renew or close.
-struct EphemeralTimedTokenResource: EphemeralResource {
+struct EphemeralTimedTokenResource: EphemeralResource, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_timed_token" }
@@ -43,30 +43,56 @@ struct EphemeralTimedTokenResource: EphemeralResource {
             """
     ))
 
+    /// The configuration and result of an ephemeral `turso_timed_token`.
+    struct Model: ObjectModel {
+        enum Key: String, ModelKey { case name, ttl, id, token, expiresAt = "expires_at" }
+
+        var name: Field<String>
+        var ttl: Field<String>
+        var id: Field<String>
+        var token: Field<String>
+        var expiresAt: Field<String>
+
+        init(reading object: ModelReader<Key>) {
+            name = object[.name]
+            ttl = object[.ttl]
+            id = object[.id]
+            token = object[.token]
+            expiresAt = object[.expiresAt]
+        }
+
+        func write(to object: inout ModelWriter<Key>) {
+            object.set(.name, name)
+            object.set(.ttl, ttl)
+            object.set(.id, id)
+            object.set(.token, token)
+            object.set(.expiresAt, expiresAt)
+        }
+    }
+
     /// `ttl` as the resource parses it (an ephemeral token has no
     /// `renew_before`, so the resource's default of zero applies).
-    static func settings(_ config: CtyValue) -> (TimedTokenResource.Settings?, [Diagnostic]) {
-        TimedTokenResource.settings(from: config)
+    static func settings(_ config: Model) -> (TimedTokenResource.Settings?, [Diagnostic]) {
+        TimedTokenResource.settings(ttl: config.ttl, renewBefore: .null)
     }
 
     func validateConfig(_ request: ValidateEphemeralResourceConfigRequest) async -> [Diagnostic] {
-        Self.settings(request.config).1
+        Self.settings(Model(request.config)).1
     }
 
     // MARK: Open
 
     func open(_ request: OpenEphemeralResourceRequest) async -> OpenEphemeralResourceResponse {
-        let (settings, diagnostics) = Self.settings(request.config)
+        var result = Model(request.config)
+        let (settings, diagnostics) = Self.settings(result)
         guard let settings else {
             // The router passes only known configurations, so this is an invalid ttl.
             return OpenEphemeralResourceResponse(result: .null(Self.schema.impliedType), diagnostics: diagnostics)
         }
-        let result = request.config.setting([
-            "id": .string(TimedTokenResource.idPrefix + context.random.uuid4()),
-            "token": .string(TimedTokenResource.tokenPrefix + context.random.uuid4()),
-            "expires_at": .string(RFC3339.format(context.clock.now().adding(settings.ttl))),
-        ])
-        return OpenEphemeralResourceResponse(result: result, diagnostics: diagnostics)
+        result.id = .known(TimedTokenResource.idPrefix + context.random.uuid4())
+        result.token = .known(TimedTokenResource.tokenPrefix + context.random.uuid4())
+        result.expiresAt = .known(RFC3339.format(context.clock.now().adding(settings.ttl)))
+        return OpenEphemeralResourceResponse(result: result.value(of: Self.schema.impliedType, over: request.config), diagnostics: diagnostics)
     }
 
     // MARK: Renew, Close

@@ -7,7 +7,7 @@ import TerraformPlugin
 /// configurations while state and plan files keep only the sealed text.
 /// Nothing is made outside the provider, so there is nothing to renew or
 /// close.
-struct EphemeralUnsealedTokenResource: EphemeralResource {
+struct EphemeralUnsealedTokenResource: EphemeralResource, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_unsealed_token" }
@@ -46,12 +46,30 @@ struct EphemeralUnsealedTokenResource: EphemeralResource {
             """
     ))
 
+    /// The configuration and result of `turso_unsealed_token`.
+    struct Model: ObjectModel {
+        enum Key: String, ModelKey { case sealedToken = "sealed_token", token }
+
+        var sealedToken: Field<String>
+        var token: Field<String>
+
+        init(reading object: ModelReader<Key>) {
+            sealedToken = object[.sealedToken]
+            token = object[.token]
+        }
+
+        func write(to object: inout ModelWriter<Key>) {
+            object.set(.sealedToken, sealedToken)
+            object.set(.token, token)
+        }
+    }
+
     /// The sealed text, or why the configuration cannot be opened. Nil with
     /// no diagnostics while the value is unknown (validation only).
-    static func sealedText(_ config: CtyValue) -> (String?, [Diagnostic]) {
-        let value = config[attribute: "sealed_token"]
+    static func sealedText(_ config: Model) -> (String?, [Diagnostic]) {
+        let value = config.sealedToken
         if !value.isKnown { return (nil, []) }
-        guard let text = value.stringValue else { return (nil, [EphemeralUnsealedTokenDiagnostics.missing]) }
+        guard let text = value.value else { return (nil, [EphemeralUnsealedTokenDiagnostics.missing]) }
         // Surrounding whitespace (a heredoc, a file read with file()) is no
         // part of a sealed token, which has none inside; unseal trims it too.
         let trimmed = String(text.split(whereSeparator: \.isWhitespace).joined())
@@ -60,7 +78,7 @@ struct EphemeralUnsealedTokenResource: EphemeralResource {
     }
 
     func validateConfig(_ request: ValidateEphemeralResourceConfigRequest) async -> [Diagnostic] {
-        Self.sealedText(request.config).1
+        Self.sealedText(Model(request.config)).1
     }
 
     // MARK: Open
@@ -69,13 +87,15 @@ struct EphemeralUnsealedTokenResource: EphemeralResource {
         let failed = { (diagnostics: [Diagnostic]) in
             OpenEphemeralResourceResponse(result: .null(Self.schema.impliedType), diagnostics: diagnostics)
         }
-        let (text, diagnostics) = Self.sealedText(request.config)
+        var result = Model(request.config)
+        let (text, diagnostics) = Self.sealedText(result)
         // The router passes only known configurations, so a nil text is a null or empty one.
         guard let text else { return failed(diagnostics.isEmpty ? [EphemeralUnsealedTokenDiagnostics.missing] : diagnostics) }
         guard let vault = context.privateStateVault() else { return failed([EphemeralUnsealedTokenDiagnostics.keyUnavailable]) }
         switch SealedToken.open(text, vault: vault) {
         case .success(let token):
-            return OpenEphemeralResourceResponse(result: request.config.setting(["token": .string(token)]))
+            result.token = .known(token)
+            return OpenEphemeralResourceResponse(result: result.value(of: Self.schema.impliedType, over: request.config))
         case .failure(let error):
             return failed([EphemeralUnsealedTokenDiagnostics.cannotOpen(error.message)])
         }

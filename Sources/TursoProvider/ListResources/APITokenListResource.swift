@@ -7,7 +7,7 @@ import TerraformPlugin
 ///
 /// One listing call to Turso per query: the same shared listing every read
 /// uses, filtered here.
-struct APITokenListResource: ListResource {
+struct APITokenListResource: ListResource, ModelBacked {
     let context: ProviderContext
 
     var typeName: String { "turso_api_token" }
@@ -35,8 +35,26 @@ struct APITokenListResource: ListResource {
             """
     ))
 
+    /// The `config` block of a `list "turso_api_token"`.
+    struct Model: ObjectModel {
+        enum Key: String, ModelKey { case organization, namePrefix = "name_prefix" }
+
+        var organization: Field<String>
+        var namePrefix: Field<String>
+
+        init(reading object: ModelReader<Key>) {
+            organization = object[.organization]
+            namePrefix = object[.namePrefix]
+        }
+
+        func write(to object: inout ModelWriter<Key>) {
+            object.set(.organization, organization)
+            object.set(.namePrefix, namePrefix)
+        }
+    }
+
     func validateConfig(_ request: ValidateListResourceConfigRequest) async -> [Diagnostic] {
-        if request.config[attribute: "organization"].stringValue == "" {
+        if Model(request.config).organization.value == "" {
             return [APITokenListDiagnostics.emptyOrganization]
         }
         return []
@@ -45,12 +63,13 @@ struct APITokenListResource: ListResource {
     // MARK: List
 
     func list(_ request: ListResourceRequest) async -> ListResourceResponse {
-        let config = request.config
-        if config.isNull == false, config[attribute: "organization"].stringValue == "" {
+        // Without a config block: null, read as every field null.
+        let config = Model(request.config)
+        if config.organization.value == "" {
             return ListResourceResponse(diagnostics: [APITokenListDiagnostics.emptyOrganization])
         }
-        let organization = config.isNull ? nil : config[attribute: "organization"].stringValue
-        let prefix = config.isNull ? nil : config[attribute: "name_prefix"].stringValue
+        let organization = config.organization.value
+        let prefix = config.namePrefix.value
         let client: TursoClient
         switch context.api() {
         case .success(let found): client = found
@@ -64,7 +83,7 @@ struct APITokenListResource: ListResource {
         }
         let results = Self.matching(tokens, organization: organization, namePrefix: prefix).map { token in
             ListResourceResult(
-                identity: APITokenResource.identity(name: .string(token.name)),
+                identity: APITokenResource.identity(name: token.name),
                 displayName: Self.displayName(token),
                 resourceObject: request.includeResourceObject ? APITokenResource.state(importedFrom: token) : nil
             )

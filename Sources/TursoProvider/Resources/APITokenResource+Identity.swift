@@ -16,6 +16,17 @@ extension APITokenResource: ResourceWithIdentity {
 
     var identitySchema: ResourceIdentitySchema { Self.identitySchema }
 
+    /// The identity object.
+    struct IdentityModel: ObjectModel {
+        enum Key: String, ModelKey { case name }
+
+        var name: Field<String>
+
+        init(reading object: ModelReader<Key>) { name = object[.name] }
+
+        func write(to object: inout ModelWriter<Key>) { object.set(.name, name) }
+    }
+
     func identity(of state: CtyValue) -> CtyValue? {
         Self.identity(of: state)
     }
@@ -25,19 +36,20 @@ extension APITokenResource: ResourceWithIdentity {
     /// holds an unknown ("Failed to marshal plan to json: value is not known").
     static func identity(of state: CtyValue) -> CtyValue? {
         if state.isNull || !state.isKnown { return nil }
-        let name = state[attribute: "name"]
-        guard name.isKnown, !name.isNull else { return nil }
+        guard let name = Model(state).name.value else { return nil }
         return identity(name: name)
     }
 
-    static func identity(name: CtyValue) -> CtyValue {
-        .object(type: identitySchema.impliedType, ["name": name])
+    static func identity(name: String) -> CtyValue {
+        var identity = IdentityModel.allNull
+        identity.name = .known(name)
+        return identity.value(of: identitySchema.impliedType)
     }
 
     /// `import { to = turso_api_token.ci  identity = { name = "ci" } }`: the
     /// same as importing by the id `ci`.
     func importState(identity: CtyValue) async -> ImportResourceStateResponse {
-        guard let name = identity[attribute: "name"].stringValue else {
+        guard let name = IdentityModel(identity).name.value else {
             return ImportResourceStateResponse(diagnostics: [APITokenDiagnostics.identityWithoutName])
         }
         return await importState(ImportResourceStateRequest(typeName: typeName, id: name))
@@ -47,14 +59,15 @@ extension APITokenResource: ResourceWithIdentity {
     /// resources produce it: Turso never shows a value again, so `token` is
     /// null, and `created_at` is midnight UTC of the day Turso reports.
     static func state(importedFrom remote: APIToken) -> CtyValue {
-        withTokenVersion(.object(type: schema.impliedType, [
-            "name": .string(remote.name),
-            "id": .string(remote.id),
-            "organization": remote.organization.map(CtyValue.string) ?? .null(.string),
-            "group": remote.group.map(CtyValue.string) ?? .null(.string),
-            "scopes": remote.scopes.map { .set(of: .string, $0.map(CtyValue.string)) } ?? .null(.set(.string)),
-            "created_at": createdAt(tursoDate: remote.createdAt),
-        ]))
+        var state = Model.allNull
+        state.name = .known(remote.name)
+        state.id = .known(remote.id)
+        state.organization = Field(remote.organization)
+        state.group = Field(remote.group)
+        state.scopes = remote.scopes.map { .set(of: .string, $0.map(CtyValue.string)) } ?? .null(.set(.string))
+        state.triggers = .null(.map(.string))
+        state.createdAt = createdAt(tursoDate: remote.createdAt)
+        return value(withTokenVersion(state))
     }
 }
 

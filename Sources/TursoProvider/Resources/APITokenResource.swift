@@ -11,7 +11,7 @@ import TerraformPlugin
 /// its `rotation_period` has passed, so Read keeps it (it is real, and
 /// destroying it must revoke it); Plan forces the replacement instead,
 /// which also works with `-refresh=false`.
-struct APITokenResource: ManagedResource {
+struct APITokenResource: ModelResource {
     let context: ProviderContext
 
     var typeName: String { "turso_api_token" }
@@ -26,7 +26,7 @@ struct APITokenResource: ManagedResource {
                 The token's name in Turso, unique among your tokens. Changing it replaces the token. \
                 Also the id to give `terraform import`. Set exactly one of `name` and `name_prefix`; \
                 with `name_prefix`, the name chosen at apply.
-                """),
+                """).requiresReplace(if: differentBytes).useStateForUnknown(),
             .optional("name_prefix", .string, """
                 Instead of `name`: the token's name is this prefix followed by a unique suffix chosen \
                 at apply (shown in `name`), so a replacement can be created while the token it \
@@ -34,17 +34,17 @@ struct APITokenResource: ManagedResource {
                 (`rotation_period`, `triggers`, a change of scope) creates the new token before it \
                 revokes the old one; with a fixed `name` it cannot, as Turso refuses a second token of \
                 the same name. Changing it replaces the token.
-                """),
+                """).requiresReplace(if: newPrefix),
             .optional("organization", .string, """
                 The slug of the organization the token is restricted to: it can act only on that \
                 organization's resources. Without it the token is unrestricted (it can act on every \
                 organization you belong to), which Turso deprecates. Changing it replaces the token.
-                """),
+                """).requiresReplace(if: differentBytes),
             .optional("group", .string, """
                 A group of `organization` to pin the token to: it can act only on that group's \
                 databases, and only as `scopes` allow. Requires `organization` and `scopes`, and \
                 requires you to be an admin or owner of the organization. Changing it replaces the token.
-                """),
+                """).requiresReplace(if: differentBytes),
             .optional("scopes", .set(.string), """
                 What a group-scoped token may do; only with `group`, and then at least one. Each entry \
                 is a scope (`\(APITokenScopes.individual.joined(separator: "`, `"))`) or a preset: \
@@ -52,7 +52,7 @@ struct APITokenResource: ManagedResource {
                 token issue database credentials; `db:rotate-creds` invalidates all of a database's \
                 credentials. Turso stores presets expanded; a configuration granting the same scopes in \
                 another spelling is not a change. Granting different scopes replaces the token.
-                """),
+                """).requiresReplace(if: { !APITokenScopes.sameGrant($0, $1) }),
             .optional("rotation_period", .string, """
                 Replace the token once this long has passed since `created_at`, as a duration such as \
                 `720h` (units `h`, `m`, `s`; at least one second). The first plan after that point \
@@ -62,37 +62,37 @@ struct APITokenResource: ManagedResource {
             .optional("triggers", .map(.string), """
                 Arbitrary values that, when changed, replace the token. Use it to tie the token to \
                 something else, for example `{ environment = var.environment_id }`.
-                """),
+                """).requiresReplace(if: { !$1.sameTriggers(as: $0) }),
             .optional("seal_token", .bool, """
                 Keep the token out of state: when `true`, `token` is null and `sealed_token` holds \
                 the value sealed under the provider's private-state key, so the state file holds \
                 the token in no readable form. Defaults to `false`. Changing it replaces the token.
-                """),
+                """).requiresReplace(if: SealToken.changes),
             .computed("id", .string, """
                 Turso's id of the token.
-                """),
+                """).useStateForUnknown(),
             .computed("sealed_token", .string, """
                 With `seal_token = true`: the token sealed (XChaCha20-Poly1305) under the provider's \
                 `private_state_key` and bound to this resource, as `turso_api_token:<id>:<sealed>`. \
                 `terraform-provider-turso unseal` prints the token from it, given the key in \
                 `TURSO_PRIVATE_STATE_KEY`. Null otherwise.
-                """),
+                """).useStateForUnknown(),
             .computed("token_version", .number, """
                 A number that changes with every new token: when it was created, in Unix \
                 milliseconds (for an imported token, midnight UTC of the day Turso reports). Give it \
                 to a `*_wo_version` argument alongside a write-only copy of the token, so the copy is \
                 written again whenever the token is replaced.
-                """),
+                """).useStateForUnknown(),
             .computed("token", .string, sensitive: true, """
                 The token's value, to use as a bearer token with the Turso Platform API. Turso shows it \
                 only once, when the token is created: it is stored in Terraform state (protect the state, \
                 and mark outputs that use it `sensitive`) and sealed in private state. Null for an \
                 imported token, whose value cannot be recovered.
-                """),
+                """).useStateForUnknown(),
             .computed("created_at", .string, """
                 When the token was created, as an RFC 3339 timestamp in UTC (`2026-01-02T15:04:05Z`). \
                 For an imported token, midnight UTC of the day Turso reports.
-                """),
+                """).useStateForUnknown(),
         ],
         description: """
             A [Turso Platform API token](https://docs.turso.tech/api-reference/tokens/create), created \
@@ -102,34 +102,103 @@ struct APITokenResource: ManagedResource {
             """
     ))
 
+    /// Changes of names compared as bytes, as Turso compares them: a name
+    /// written with a combining accent is another token, although the
+    /// strings are equal to Swift.
+    static func differentBytes(prior: CtyValue, planned: CtyValue) -> Bool { !sameBytes(planned, prior) }
+
+    /// A new prefix needs a new name; dropping the prefix for the same name
+    /// written out (or for another name, replaced on `name`) does not.
+    static func newPrefix(prior: CtyValue, planned: CtyValue) -> Bool { planned != prior && !planned.isNull }
+
+    /// The state of a `turso_api_token`, and its configuration and plan.
+    struct Model: ObjectModel {
+        enum Key: String, ModelKey {
+            case name, namePrefix = "name_prefix", organization, group, scopes, rotationPeriod = "rotation_period"
+            case triggers, sealToken = "seal_token", id, sealedToken = "sealed_token", tokenVersion = "token_version"
+            case token, createdAt = "created_at"
+        }
+
+        var name: Field<String>
+        var namePrefix: Field<String>
+        var organization: Field<String>
+        var group: Field<String>
+        /// As Terraform sent it: a known set may hold unknown values.
+        var scopes: CtyValue
+        var rotationPeriod: Field<String>
+        /// As Terraform sent it: a known map may hold unknown values.
+        var triggers: CtyValue
+        var sealToken: Field<Bool>
+        var id: Field<String>
+        var sealedToken: Field<String>
+        var tokenVersion: Field<CtyNumber>
+        var token: Field<String>
+        var createdAt: Field<String>
+
+        init(reading object: ModelReader<Key>) {
+            name = object[.name]
+            namePrefix = object[.namePrefix]
+            organization = object[.organization]
+            group = object[.group]
+            scopes = object[raw: .scopes]
+            rotationPeriod = object[.rotationPeriod]
+            triggers = object[raw: .triggers]
+            sealToken = object[.sealToken]
+            id = object[.id]
+            sealedToken = object[.sealedToken]
+            tokenVersion = object[.tokenVersion]
+            token = object[.token]
+            createdAt = object[.createdAt]
+        }
+
+        func write(to object: inout ModelWriter<Key>) {
+            object.set(.name, name)
+            object.set(.namePrefix, namePrefix)
+            object.set(.organization, organization)
+            object.set(.group, group)
+            object.set(raw: .scopes, scopes)
+            object.set(.rotationPeriod, rotationPeriod)
+            object.set(raw: .triggers, triggers)
+            object.set(.sealToken, sealToken)
+            object.set(.id, id)
+            object.set(.sealedToken, sealedToken)
+            object.set(.tokenVersion, tokenVersion)
+            object.set(.token, token)
+            object.set(.createdAt, createdAt)
+        }
+
+        /// `seal_token`, null meaning false.
+        var sealsToken: Bool { sealToken.value ?? false }
+    }
+
+    /// The model as a state of this schema.
+    static func value(_ model: Model) -> CtyValue { model.value(of: schema.impliedType) }
+
     /// Checks the configuration as far as it is known. Runs at validate and
     /// again at plan, so an invalid token is never created.
-    static func validate(_ config: CtyValue) -> [Diagnostic] {
+    static func validate(_ config: Model) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        if let name = config[attribute: "name"].stringValue, let problem = nameProblem(name) {
+        if let name = config.name.value, let problem = nameProblem(name) {
             diagnostics.append(APITokenDiagnostics.invalidName(name, problem: problem))
         }
         diagnostics += validateNamePrefix(config)
-        diagnostics += validateAccess(config)
-        if let problem = rotationPeriod(config).problem { diagnostics.append(problem) }
+        diagnostics += validateAccess(organization: config.organization, group: config.group, scopes: config.scopes)
+        if let problem = rotationPeriod(config.rotationPeriod).problem { diagnostics.append(problem) }
         return diagnostics
     }
 
     /// What the token may reach: `organization`, `group` and `scopes`, which
     /// the ephemeral `turso_api_token` shares with this resource.
-    static func validateAccess(_ config: CtyValue) -> [Diagnostic] {
+    static func validateAccess(organization: Field<String>, group: Field<String>, scopes: CtyValue) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        for attribute in ["organization", "group"] {
-            guard let value = config[attribute: attribute].stringValue else { continue }
+        for (attribute, field) in [("organization", organization), ("group", group)] {
+            guard let value = field.value else { continue }
             if value.isEmpty {
                 diagnostics.append(APITokenDiagnostics.empty(attribute))
             } else if let problem = PathSegmentNames.problem(value) {
                 diagnostics.append(APITokenDiagnostics.invalidSlug(attribute, value, problem: problem))
             }
         }
-        let organization = config[attribute: "organization"]
-        let group = config[attribute: "group"]
-        let scopes = config[attribute: "scopes"]
         if group.isKnown, !group.isNull {
             if organization.isNull { diagnostics.append(APITokenDiagnostics.groupWithoutOrganization) }
             if scopes.isNull {
@@ -152,8 +221,8 @@ struct APITokenResource: ManagedResource {
 
     /// The parsed `rotation_period`, or the problem with it. Both nil when
     /// it is unset or not known yet.
-    static func rotationPeriod(_ value: CtyValue) -> (period: TokenDuration?, problem: Diagnostic?) {
-        guard let text = value[attribute: "rotation_period"].stringValue else { return (nil, nil) }
+    static func rotationPeriod(_ value: Field<String>) -> (period: TokenDuration?, problem: Diagnostic?) {
+        guard let text = value.value else { return (nil, nil) }
         switch TokenDuration.parse(text) {
         case .success(let period) where period.wholeSeconds >= 1: return (period, nil)
         case .success: return (nil, ProviderDiagnostics.durationNotPositive(attribute: "rotation_period", text: text))
@@ -163,36 +232,30 @@ struct APITokenResource: ManagedResource {
     }
 
     func validateConfig(_ request: ValidateResourceConfigRequest) async -> [Diagnostic] {
-        Self.validate(request.config)
+        Self.validate(Model(request.config))
     }
 
     /// True once `rotation_period` has passed since the state's `created_at`.
     /// An unreadable `created_at` counts as due: a token of unknown age is
     /// replaced rather than trusted.
-    static func isRotationDue(_ state: CtyValue, period: TokenDuration, now: UnixTime) -> Bool {
-        guard let createdAt = state[attribute: "created_at"].stringValue.flatMap(RFC3339.parse) else { return true }
+    static func isRotationDue(_ state: Model, period: TokenDuration, now: UnixTime) -> Bool {
+        guard let createdAt = state.createdAt.value.flatMap(RFC3339.parse) else { return true }
         return now >= createdAt.adding(period)
     }
 
     /// `name_prefix`: set, it must be a usable start of a name, and exactly
     /// one of `name` and `name_prefix` is set (unknown ones are checked later).
-    static func validateNamePrefix(_ config: CtyValue) -> [Diagnostic] {
-        let name = config[attribute: "name"]
-        let prefix = config[attribute: "name_prefix"]
+    static func validateNamePrefix(_ config: Model) -> [Diagnostic] {
+        let name = config.name
+        let prefix = config.namePrefix
         var diagnostics: [Diagnostic] = []
-        if let text = prefix.stringValue, let problem = nameProblem(text) {
+        if let text = prefix.value, let problem = nameProblem(text) {
             diagnostics.append(APITokenDiagnostics.invalidNamePrefix(text, problem: problem))
         }
         guard name.isKnown, prefix.isKnown else { return diagnostics }
         if !name.isNull, !prefix.isNull { diagnostics.append(APITokenDiagnostics.nameAndPrefix) }
         if name.isNull, prefix.isNull { diagnostics.append(APITokenDiagnostics.nameOrPrefixRequired) }
         return diagnostics
-    }
-
-    /// With no `name` in the configuration, the planned name of a new token
-    /// is unknown: apply chooses it from `name_prefix`.
-    static func nameFromPrefix(_ config: CtyValue) -> [String: CtyValue] {
-        config[attribute: "name"].isNull ? ["name": .unknown(.string)] : [:]
     }
 
     /// `prefix` and 12 random lowercase hex digits (48 bits: two tokens of
@@ -207,73 +270,40 @@ struct APITokenResource: ManagedResource {
 
     // MARK: Plan
 
-    func plan(_ request: PlanResourceChangeRequest) async -> PlanResourceChangeResponse {
-        let proposed = request.proposedNewState
-        let prior = request.priorState
-        if proposed.isNull {
-            // Destroy revokes the token: say now if that cannot work.
-            return PlanResourceChangeResponse(plannedState: proposed, plannedPrivate: request.priorPrivate, diagnostics: apiNeededAtApply())
-        }
-        let diagnostics = Self.validate(request.config)
-        if diagnostics.hasErrors {
-            return PlanResourceChangeResponse(plannedState: proposed, plannedPrivate: request.priorPrivate, diagnostics: diagnostics)
-        }
-        let newToken: [String: CtyValue] = ["id": .unknown(.string), "token": .unknown(.string), "created_at": .unknown(.string)]
-            .merging(Self.sealedNewToken(request.config)) { $1 }
-        if prior.isNull {
-            // Created at apply, never here: Terraform may plan twice.
-            return PlanResourceChangeResponse(
-                plannedState: proposed.setting(newToken).setting(Self.nameFromPrefix(request.config)), diagnostics: diagnostics + apiNeededAtApply()
-            )
-        }
+    // Declared on the schema: what replaces the token (with `name_prefix`
+    // and no `name`, a replacement's name is chosen at apply, so unknown),
+    // and that its computed values stay on an update of the state alone
+    // (rotation_period, or triggers going from null to empty).
 
-        var planned = proposed
-        var replace: [AttributePath] = []
-        // Compared as bytes, as Turso compares them: a name written with a
-        // combining accent is another token, although the strings are equal to Swift.
-        for name in ["name", "organization", "group"] where !Self.sameBytes(planned[attribute: name], prior[attribute: name]) {
-            replace.append(AttributePath(name))
-        }
-        if planned[attribute: "scopes"] != prior[attribute: "scopes"] {
-            if let configured = APITokenScopes.strings(planned[attribute: "scopes"]),
-               let stored = APITokenScopes.strings(prior[attribute: "scopes"]),
-               APITokenScopes.expanded(configured) == APITokenScopes.expanded(stored) {
+    /// Destroy revokes the token: say now if that cannot work.
+    func planDestroy(prior: Model, private: [UInt8]) async -> [Diagnostic] { apiNeededAtApply() }
+
+    func modifyPlan(_ plan: inout ModelPlan<Model>) async {
+        let diagnostics = Self.validate(plan.config)
+        plan.diagnostics += diagnostics
+        if diagnostics.hasErrors { return }
+        if let prior = plan.prior {
+            if plan.planned.scopes != prior.scopes, APITokenScopes.sameGrant(prior.scopes, plan.planned.scopes) {
                 // The same grant spelled differently (a preset, or Turso's
                 // expanded form after import): keep the stored spelling, so
                 // the plan shows no change. Terraform accepts a planned value
                 // equal to the prior one in place of the configuration's.
-                planned = planned.setting("scopes", to: prior[attribute: "scopes"])
-            } else {
-                replace.append("scopes")
+                plan.planned.scopes = prior.scopes
+            }
+            // A period not known yet cannot be checked; apply then keeps the token.
+            if plan.requiresReplace.isEmpty, let period = Self.rotationPeriod(plan.planned.rotationPeriod).period,
+               Self.isRotationDue(prior, period: period, now: context.clock.now()) {
+                plan.requireReplace(AttributePath(Model.Key.createdAt))
             }
         }
-        if !planned[attribute: "triggers"].sameTriggers(as: prior[attribute: "triggers"]) { replace.append("triggers") }
-        // Not known yet: it may turn out different, which only a new token can honour.
-        if !planned[attribute: "seal_token"].isKnown || Self.sealsToken(planned) != Self.sealsToken(prior) {
-            replace.append("seal_token")
+        guard plan.createsObject else { return }
+        // Created at apply, never here: Terraform may plan twice. With
+        // `seal_token` the token is null already in the plan; while
+        // `seal_token` is unknown, either may get the value.
+        if plan.config.sealToken.isKnown {
+            if plan.config.sealsToken { plan.planned.token = .null } else { plan.planned.sealedToken = .null }
         }
-        // A new prefix needs a new name; dropping the prefix for the same
-        // name written out (or for another name, replaced above) does not.
-        if planned[attribute: "name_prefix"] != prior[attribute: "name_prefix"], !planned[attribute: "name_prefix"].isNull {
-            replace.append("name_prefix")
-        }
-        // A period not known yet cannot be checked; apply then keeps the token.
-        if replace.isEmpty, let period = Self.rotationPeriod(planned).period,
-           Self.isRotationDue(prior, period: period, now: context.clock.now()) {
-            replace.append("created_at")
-        }
-
-        if replace.isEmpty {
-            // Nothing Turso knows about changes (rotation_period, or triggers
-            // going from null to empty): an update of the state alone. The
-            // proposal already carries the prior id, token and created_at.
-            return PlanResourceChangeResponse(plannedState: planned, plannedPrivate: request.priorPrivate, diagnostics: diagnostics)
-        }
-        return PlanResourceChangeResponse(
-            plannedState: planned.setting(newToken).setting(Self.nameFromPrefix(request.config)), requiresReplace: replace,
-            plannedPrivate: request.priorPrivate,
-            diagnostics: diagnostics + apiNeededAtApply()
-        )
+        plan.diagnostics += apiNeededAtApply()
     }
 
     static func sameBytes(_ first: CtyValue, _ second: CtyValue) -> Bool {
@@ -292,21 +322,10 @@ struct APITokenResource: ManagedResource {
 
     // MARK: Apply
 
-    func apply(_ request: ApplyResourceChangeRequest) async -> ApplyResourceChangeResponse {
-        let planned = request.plannedState
-        let prior = request.priorState
-        if planned.isNull { return await revoke(prior, private: request.plannedPrivate) }
-        if !prior.isNull {
-            // An update of the state alone (see plan): the token stays.
-            return ApplyResourceChangeResponse(newState: planned, private: request.plannedPrivate)
-        }
-        return await create(planned)
-    }
+    // An update changes the state alone (see plan): the default's, the token stays.
 
-    private func create(_ planned: CtyValue) async -> ApplyResourceChangeResponse {
-        let failed = { (diagnostics: [Diagnostic]) in
-            ApplyResourceChangeResponse(newState: .null(Self.schema.impliedType), diagnostics: diagnostics)
-        }
+    func create(planned: Model, config: Model) async -> ModelResult<Model> {
+        let failed = { (diagnostics: [Diagnostic]) in ModelResult<Model>.removed(diagnostics) }
         let client: TursoClient
         switch context.api() {
         case .success(let found): client = found
@@ -315,7 +334,7 @@ struct APITokenResource: ManagedResource {
         // Checked before creating: a token whose value cannot be sealed
         // should not exist.
         guard let vault = context.privateStateVault() else { return failed([ProviderDiagnostics.privateStateKeyUnavailableAtApply]) }
-        guard let name = planned[attribute: "name"].stringValue ?? uniqueName(prefix: planned[attribute: "name_prefix"].stringValue) else {
+        guard let name = planned.name.value ?? uniqueName(prefix: planned.namePrefix.value) else {
             return failed([APITokenDiagnostics.unknownAtApply])
         }
 
@@ -344,41 +363,41 @@ struct APITokenResource: ManagedResource {
             if !abandonedEarlier { journal?.forget(baseURL: client.baseURL, name: name) }
             let taken = error.kind == .alreadyExists
             // A fixed name under create_before_destroy ends here: say what works.
-            let hint = taken && planned[attribute: "name_prefix"].isNull ? [APITokenDiagnostics.namePrefixHint] : []
+            let hint = taken && planned.namePrefix.isNull ? [APITokenDiagnostics.namePrefixHint] : []
             return failed([error.diagnostic(at: taken ? "name" : nil)] + hint)
         }
-        var newState = planned.setting([
-            "name": .string(name),
-            "id": .string(created.id), "token": .string(created.token), "created_at": .string(RFC3339.format(context.clock.now())),
-            "sealed_token": .null(.string), "token_version": .number(CtyNumber(context.clock.nowMilliseconds())),
-        ])
-        if Self.sealsToken(planned) {
+        var newState = planned
+        newState.name = .known(name)
+        newState.id = .known(created.id)
+        newState.token = .known(created.token)
+        newState.createdAt = .known(RFC3339.format(context.clock.now()))
+        newState.sealedToken = .null
+        newState.tokenVersion = .known(CtyNumber(context.clock.nowMilliseconds()))
+        if planned.sealsToken {
             // Only the sealed form goes to Terraform.
             do {
-                let sealedToken = try SealedToken.seal(created.token, resourceType: typeName, id: created.id, vault: vault)
-                newState = newState.setting(["token": .null(.string), "sealed_token": .string(sealedToken)])
+                newState.sealedToken = .known(try SealedToken.seal(created.token, resourceType: typeName, id: created.id, vault: vault))
+                newState.token = .null
             } catch {
                 // The token exists: keep it tracked (destroy revokes it), but not its value.
-                return ApplyResourceChangeResponse(
-                    newState: newState.setting("token", to: .null(.string)), diagnostics: [APITokenDiagnostics.sealTokenFailed(name: name, error)]
-                )
+                newState.token = .null
+                return ModelResult(state: newState, diagnostics: [APITokenDiagnostics.sealTokenFailed(name: name, error)])
             }
         }
         do {
-            let sealed = try Self.sealedAttributes(for: newState).seal(newState, id: created.id, with: vault)
-            return ApplyResourceChangeResponse(newState: newState, private: sealed, diagnostics: diagnostics)
+            let sealed = try Self.sealedAttributes(for: newState).seal(Self.value(newState), id: created.id, with: vault)
+            return ModelResult(state: newState, private: sealed, diagnostics: diagnostics)
         } catch {
             // The token exists and its value is in state: keep both. The
             // next refresh seals what the state holds.
-            return ApplyResourceChangeResponse(newState: newState, diagnostics: diagnostics + [APITokenDiagnostics.sealFailed(name: name, error)])
+            return ModelResult(state: newState, diagnostics: diagnostics + [APITokenDiagnostics.sealFailed(name: name, error)])
         }
     }
 
-    private func createOnce(_ client: TursoClient, _ name: String, _ planned: CtyValue) async throws(TursoAPIError) -> CreatedAPIToken {
+    private func createOnce(_ client: TursoClient, _ name: String, _ planned: Model) async throws(TursoAPIError) -> CreatedAPIToken {
         try await client.createToken(
-            name: name, organization: planned[attribute: "organization"].stringValue,
-            group: planned[attribute: "group"].stringValue,
-            scopes: APITokenScopes.strings(planned[attribute: "scopes"])?.sorted()
+            name: name, organization: planned.organization.value, group: planned.group.value,
+            scopes: APITokenScopes.strings(planned.scopes)?.sorted()
         )
     }
 
@@ -386,20 +405,21 @@ struct APITokenResource: ManagedResource {
     /// exists (or may), so it is kept in state rather than dropped, with no
     /// value and an error. Terraform then marks it tainted, so the next plan
     /// replaces it (revoke, then create) instead of failing on the taken name.
-    private func recordLost(_ planned: CtyValue, _ error: TursoAPIError) -> ApplyResourceChangeResponse {
+    private func recordLost(_ planned: Model, _ error: TursoAPIError) -> ModelResult<Model> {
         let lost = error.lostToken
-        var createdAt = Self.createdAt(tursoDate: lost?.createdAt)
-        if createdAt.isNull { createdAt = .string(RFC3339.format(context.clock.now())) }
-        let state = planned.setting([
-            "id": lost.map { .string($0.id) } ?? .null(.string), "token": .null(.string), "created_at": createdAt,
-        ])
-        return ApplyResourceChangeResponse(newState: state, diagnostics: [APITokenDiagnostics.keptAfterLostCreate(error)])
+        var state = planned
+        state.id = Field(lost?.id)
+        state.token = .null
+        state.createdAt = Self.createdAt(tursoDate: lost?.createdAt)
+        if state.createdAt.isNull { state.createdAt = .known(RFC3339.format(context.clock.now())) }
+        return ModelResult(state: state, diagnostics: [APITokenDiagnostics.keptAfterLostCreate(error)])
     }
 
-    private func revoke(_ prior: CtyValue, private blob: [UInt8]) async -> ApplyResourceChangeResponse {
+    /// Revokes the token.
+    func delete(prior: Model, private blob: [UInt8]) async -> ModelResult<Model> {
         // On failure the prior state stays, so the token is still tracked.
-        let kept = { (diagnostic: Diagnostic) in ApplyResourceChangeResponse(newState: prior, private: blob, diagnostics: [diagnostic]) }
-        guard let name = prior[attribute: "name"].stringValue else { return ApplyResourceChangeResponse(newState: .null(Self.schema.impliedType)) }
+        let kept = { (diagnostic: Diagnostic) in ModelResult(state: prior, private: blob, diagnostics: [diagnostic]) }
+        guard let name = prior.name.value else { return .removed() }
         switch context.api() {
         case .failure(let reason):
             return kept(reason.diagnostic)
@@ -421,60 +441,44 @@ struct APITokenResource: ManagedResource {
                 return kept(error.diagnostic())
             }
         }
-        return ApplyResourceChangeResponse(newState: .null(Self.schema.impliedType))
+        return .removed()
     }
 
     /// The token's value and creation time, sealed in private state.
     /// `name` too: an edited name is recognised and restored without asking
     /// Turso (the envelope is bound to the id, so an edited id is found by
     /// trying the ids Turso lists; see read).
-    static let sealed = SealedAttributes(resourceType: "turso_api_token", names: ["token", "created_at", "name"])
+    static let sealed = SealedAttributes<Model.Key>(resourceType: "turso_api_token", names: [.token, .createdAt, .name])
     /// With `seal_token`: the sealed form stands for the token (the value
     /// itself is nowhere in the state file, private state included).
-    static let sealedOnly = SealedAttributes(resourceType: "turso_api_token", names: ["sealed_token", "created_at", "name"])
+    static let sealedOnly = SealedAttributes<Model.Key>(
+        resourceType: "turso_api_token", names: [.sealedToken, .createdAt, .name], sealedTokenKey: .sealedToken
+    )
 
-    static func sealedAttributes(for state: CtyValue) -> SealedAttributes { sealsToken(state) ? sealedOnly : sealed }
-
-    /// `seal_token`, null meaning false.
-    static func sealsToken(_ value: CtyValue) -> Bool { value[attribute: "seal_token"].boolValue ?? false }
-
-    /// The planned `token`, `sealed_token` and `token_version` of a token
-    /// created at apply: with `seal_token` the token is null already in the
-    /// plan; while `seal_token` is unknown, either may get the value.
-    static func sealedNewToken(_ config: CtyValue) -> [String: CtyValue] {
-        let known = config[attribute: "seal_token"].isKnown
-        let sealed = sealsToken(config)
-        return [
-            "token": known && sealed ? .null(.string) : .unknown(.string),
-            "sealed_token": known && !sealed ? .null(.string) : .unknown(.string),
-            "token_version": .unknown(.number),
-        ]
-    }
+    static func sealedAttributes(for state: Model) -> SealedAttributes<Model.Key> { state.sealsToken ? sealedOnly : sealed }
 
     /// `token_version` for a state without one (imported, or written before
     /// it existed): `created_at` in milliseconds.
-    static func withTokenVersion(_ state: CtyValue) -> CtyValue {
-        guard state[attribute: "token_version"].isNull, let createdAt = state[attribute: "created_at"].stringValue.flatMap(RFC3339.parse) else {
-            return state
-        }
-        return state.setting("token_version", to: .number(CtyNumber(createdAt.seconds * 1000)))
+    static func withTokenVersion(_ state: Model) -> Model {
+        guard state.tokenVersion.isNull, let createdAt = state.createdAt.value.flatMap(RFC3339.parse) else { return state }
+        var updated = state
+        updated.tokenVersion = .known(CtyNumber(createdAt.seconds * 1000))
+        return updated
     }
 
     // MARK: Read
 
-    func read(_ request: ReadResourceRequest) async -> ReadResourceResponse {
-        let current = request.currentState
-        if current.isNull { return ReadResourceResponse(newState: current, private: request.private) }
-        let id = current[attribute: "id"].stringValue ?? ""
-        let name = current[attribute: "name"].stringValue ?? ""
+    func read(state current: Model, private blob: [UInt8]) async -> ModelResult<Model> {
+        let id = current.id.value ?? ""
+        let name = current.name.value ?? ""
         let label = Self.label(name: name, id: id)
         let attributes = Self.sealedAttributes(for: current)
         var reconciled = attributes.resealingSealedToken(
-            attributes.reconcile(current, private: request.private, id: id, label: label, vault: context.privateStateVault()),
+            attributes.reconcile(Self.value(current), private: blob, id: id, label: label, vault: context.privateStateVault()),
             id: id, vault: context.privateStateVault()
         )
-        func response() -> ReadResourceResponse {
-            ReadResourceResponse(newState: reconciled.state, private: reconciled.private, diagnostics: reconciled.diagnostics)
+        func response() -> ModelResult<Model> {
+            ModelResult(state: Model(reconciled.state), private: reconciled.private, diagnostics: reconciled.diagnostics)
         }
 
         let client: TursoClient
@@ -495,12 +499,12 @@ struct APITokenResource: ManagedResource {
         let byName: APIToken?
         do throws(TursoAPIError) {
             listing = try await client.listTokens()
-            byName = try TursoClient.token(named: reconciled.state[attribute: "name"].stringValue ?? name, in: listing, .listTokens(organization: nil))
+            byName = try TursoClient.token(named: Model(reconciled.state).name.value ?? name, in: listing, .listTokens(organization: nil))
         } catch {
             reconciled.diagnostics.append(error.diagnostic())
             return response()
         }
-        let identity = Self.identify(reconciled, id: id, byName: byName, listing: listing, blob: request.private, vault: context.privateStateVault())
+        let identity = Self.identify(reconciled, id: id, byName: byName, listing: listing, blob: blob, vault: context.privateStateVault())
         switch identity {
         case .same(let remote), .repaired(let remote, _, _, _):
             // In a state now: no longer an abandoned create.
@@ -508,30 +512,24 @@ struct APITokenResource: ManagedResource {
         case .gone, .replaced, .undecided:
             break
         }
+        var state = Model(reconciled.state)
         switch identity {
         case .same(let remote):
-            reconciled.state = Self.refreshed(reconciled.state, from: remote)
-        case .repaired(let remote, let state, let diagnostic, let envelopeOpened):
-            reconciled.state = Self.refreshed(state, from: remote)
+            state = Self.refreshed(state, from: remote)
+        case .repaired(let remote, let repaired, let diagnostic, let envelopeOpened):
+            state = Self.refreshed(repaired, from: remote)
             // The envelope did open, for the real id: the warning that it did not is moot.
             if envelopeOpened { reconciled.diagnostics.removeAll() }
             reconciled.diagnostics.append(diagnostic)
         case .gone:
             // Revoked outside Terraform: gone from state, so the next plan creates it again.
-            return ReadResourceResponse(
-                newState: .null(Self.schema.impliedType), private: [],
-                diagnostics: reconciled.diagnostics + [APITokenDiagnostics.revokedOutsideTerraform(label: label)]
-            )
+            return .removed(reconciled.diagnostics + [APITokenDiagnostics.revokedOutsideTerraform(label: label)])
         case .replaced(let remote):
-            return ReadResourceResponse(
-                newState: .null(Self.schema.impliedType), private: [],
-                diagnostics: reconciled.diagnostics + [APITokenDiagnostics.replacedOutsideTerraform(name: name, id: id, remoteID: remote.id)]
-            )
+            return .removed(reconciled.diagnostics + [APITokenDiagnostics.replacedOutsideTerraform(name: name, id: id, remoteID: remote.id)])
         case .undecided(let remote):
             reconciled.diagnostics.append(APITokenDiagnostics.identityUndecided(label: label, remote: remote))
         }
-        reconciled.state = Self.withTokenVersion(reconciled.state)
-        return response()
+        return ModelResult(state: Self.withTokenVersion(state), private: reconciled.private, diagnostics: reconciled.diagnostics)
     }
 
     /// What Read concluded about the token in state.
@@ -540,7 +538,7 @@ struct APITokenResource: ManagedResource {
         case same(APIToken)
         /// The state's name or id was edited (or recorded without an id after
         /// a lost create): repaired to match the token Turso lists.
-        case repaired(APIToken, state: CtyValue, Diagnostic, envelopeOpened: Bool = false)
+        case repaired(APIToken, state: Model, Diagnostic, envelopeOpened: Bool = false)
         /// No token of that name or id: revoked outside Terraform.
         case gone
         /// The state's id is confirmed ours and gone; another token took the name.
@@ -558,19 +556,22 @@ struct APITokenResource: ManagedResource {
     /// dropped only when nothing listed can be ours, so no tampering with
     /// the state file leaves a live token out of it.
     static func identify(
-        _ reconciled: SealedAttributes.Reconciled, id: String, byName: APIToken?, listing: [APIToken], blob: [UInt8],
+        _ reconciled: SealedAttributes<Model.Key>.Reconciled, id: String, byName: APIToken?, listing: [APIToken], blob: [UInt8],
         vault: (any PrivateStateVault)?
     ) -> Identity {
-        let state = reconciled.state
-        let stateName = state[attribute: "name"].stringValue ?? ""
+        let state = Model(reconciled.state)
+        let stateName = state.name.value ?? ""
         if let byName, !id.isEmpty, byName.id == id { return .same(byName) }
         if !id.isEmpty, let byID = listing.first(where: { $0.id == id }) {
-            let repaired = state.setting("name", to: .string(byID.name))
+            var repaired = state
+            repaired.name = .known(byID.name)
             return .repaired(byID, state: repaired, APITokenDiagnostics.nameRestored(from: stateName, to: byID.name, id: id))
         }
         if id.isEmpty, let byName {
             // Recorded after a create whose answer was lost: now it is known.
-            return .repaired(byName, state: state.setting("id", to: .string(byName.id)), APITokenDiagnostics.idFound(name: stateName, id: byName.id))
+            var repaired = state
+            repaired.id = .known(byName.id)
+            return .repaired(byName, state: repaired, APITokenDiagnostics.idFound(name: stateName, id: byName.id))
         }
         if let byName {
             // The name is listed with another id. Our token if our envelope
@@ -594,43 +595,47 @@ struct APITokenResource: ManagedResource {
     /// The state with the id of `owner`, when the blob is `owner`'s sealed
     /// envelope, and the sealed values restored from it.
     private static func restoredID(
-        _ state: CtyValue, blob: [UInt8], vault: (any PrivateStateVault)?, owner: APIToken, editedID: String
+        _ state: Model, blob: [UInt8], vault: (any PrivateStateVault)?, owner: APIToken, editedID: String
     ) -> Identity? {
         guard !blob.isEmpty, let vault, let fields = sealed.open(blob, id: owner.id, vault: vault) else { return nil }
-        var result = SealedAttributes.Reconciled(state: state.setting("id", to: .string(owner.id)), private: blob, diagnostics: [], verified: true)
+        var withID = state
+        withID.id = .known(owner.id)
+        var result = SealedAttributes<Model.Key>.Reconciled(state: value(withID), private: blob, diagnostics: [], verified: true)
         sealedAttributes(for: state).restore(fields, into: &result, label: label(name: owner.name, id: owner.id))
         return .repaired(
-            owner, state: result.state, APITokenDiagnostics.idRestored(from: editedID, to: owner.id, name: owner.name), envelopeOpened: true
+            owner, state: Model(result.state), APITokenDiagnostics.idRestored(from: editedID, to: owner.id, name: owner.name), envelopeOpened: true
         )
     }
 
     /// The state updated with what Turso reports. Scopes keep the stored
     /// spelling when it grants what Turso lists (Turso lists presets expanded).
-    static func refreshed(_ state: CtyValue, from remote: APIToken) -> CtyValue {
-        var scopes = CtyValue.null(.set(.string))
+    static func refreshed(_ state: Model, from remote: APIToken) -> Model {
+        var refreshed = state
+        refreshed.scopes = .null(.set(.string))
         if let listed = remote.scopes {
-            let stored = APITokenScopes.strings(state[attribute: "scopes"])
-            scopes = if let stored, APITokenScopes.expanded(stored) == Set(listed) {
-                state[attribute: "scopes"]
+            let stored = APITokenScopes.strings(state.scopes)
+            refreshed.scopes = if let stored, APITokenScopes.expanded(stored) == Set(listed) {
+                state.scopes
             } else {
                 .set(of: .string, listed.map(CtyValue.string))
             }
         }
-        var refreshed = state.setting([
-            "organization": remote.organization.map(CtyValue.string) ?? .null(.string),
-            "group": remote.group.map(CtyValue.string) ?? .null(.string),
-            "scopes": scopes,
-        ])
-        if state[attribute: "created_at"].stringValue.flatMap(RFC3339.parse) == nil {
-            refreshed = refreshed.setting("created_at", to: createdAt(tursoDate: remote.createdAt))
+        refreshed.organization = Field(remote.organization)
+        refreshed.group = Field(remote.group)
+        if state.createdAt.value.flatMap(RFC3339.parse) == nil {
+            refreshed.createdAt = createdAt(tursoDate: remote.createdAt)
         }
         return refreshed
     }
 
+    static func refreshed(_ state: CtyValue, from remote: APIToken) -> CtyValue {
+        refreshed(Model(state), from: remote).value(of: schema.impliedType, over: state)
+    }
+
     /// Turso's `YYYY-MM-DD` as midnight UTC of that day; null when absent or malformed.
-    static func createdAt(tursoDate: String?) -> CtyValue {
-        guard let tursoDate, let time = RFC3339.parse(tursoDate + "T00:00:00Z") else { return .null(.string) }
-        return .string(RFC3339.format(time))
+    static func createdAt(tursoDate: String?) -> Field<String> {
+        guard let tursoDate, let time = RFC3339.parse(tursoDate + "T00:00:00Z") else { return .null }
+        return .known(RFC3339.format(time))
     }
 
     static func label(name: String, id: String) -> String {

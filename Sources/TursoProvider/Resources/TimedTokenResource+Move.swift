@@ -45,10 +45,14 @@ extension TimedTokenResource: ResourceWithMoveState {
         }
         // token_version as for a state written before it existed: the mint
         // time, expires_at less the ttl.
-        let state = Self.withTokenVersion(CtyValue.object(type: Self.schema.impliedType, [
-            "name": .string(name), "ttl": .string(Self.defaultTTL), "renew_before": .string(Self.defaultRenewBefore),
-            "id": .string(id), "token": .string(token), "expires_at": .string(RFC3339.format(expiresAt)),
-        ]))
+        var moved = Model.allNull
+        moved.name = .known(name)
+        moved.ttl = .known(Self.defaultTTL)
+        moved.renewBefore = .known(Self.defaultRenewBefore)
+        moved.id = .known(id)
+        moved.token = .known(token)
+        moved.expiresAt = .known(RFC3339.format(expiresAt))
+        let state = stateValue(Self.withTokenVersion(moved))
         // Without a vault (the key is not known yet) the private state stays
         // empty, and the first refresh seals the state's copy.
         let sealed = context.privateStateVault().flatMap { try? Self.sealed.seal(state, id: id, with: $0) } ?? []

@@ -30,3 +30,13 @@ enum APITokenScopes {
         return elements.compactMap(\.stringValue)
     }
 }
+
+extension APITokenScopes {
+    /// The same grant: equal values, or wholly known ones whose expansions
+    /// are equal (a preset and the scopes it stands for).
+    static func sameGrant(_ first: CtyValue, _ second: CtyValue) -> Bool {
+        if first == second { return true }
+        guard let one = strings(first), let other = strings(second) else { return false }
+        return expanded(one) == expanded(other)
+    }
+}

@@ -5,12 +5,18 @@ import TerraformPlugin
 /// authoritative copy (see DESIGN.md, "Private state"). Every resource with
 /// secrets goes through this one type, so they all repair, re-seal and
 /// preserve private state the same way.
-struct SealedAttributes: Sendable {
+///
+/// Attributes are named by the resource model's keys; each is sealed under
+/// its attribute name, which is part of the stored format.
+struct SealedAttributes<Key: ModelKey>: Sendable {
     /// Bound into every blob, with the resource's id: a blob copied to
     /// another resource does not open.
     let resourceType: String
     /// String attributes of the state, sealed together.
-    let names: [String]
+    let names: [Key]
+    /// The attribute holding a `SealedToken` (`sealed_token`), when sealed
+    /// in place of the token: re-sealed by `resealingSealedToken`.
+    var sealedTokenKey: Key? = nil
 
     func binding(id: String) -> PrivateStateBinding {
         PrivateStateBinding(resourceType: resourceType, resourceID: id)
@@ -20,8 +26,8 @@ struct SealedAttributes: Sendable {
     func fields(of state: CtyValue) -> PrivateStateFields? {
         var values: [String: String] = [:]
         for name in names {
-            guard let value = state[attribute: name].stringValue else { return nil }
-            values[name] = value
+            guard let value = state[name].stringValue else { return nil }
+            values[name.rawValue] = value
         }
         return PrivateStateFields(values)
     }
@@ -71,7 +77,7 @@ struct SealedAttributes: Sendable {
         case .empty:
             if let fields = fields(of: state), let sealed = try? vault.seal(fields, for: binding) {
                 result.private = sealed
-                result.diagnostics.append(ProviderDiagnostics.privateStateSealedUnchecked(resource: label, attributes: names))
+                result.diagnostics.append(ProviderDiagnostics.privateStateSealedUnchecked(resource: label, attributes: names.map(\.rawValue)))
             }
         case .unreadable(let problem):
             result.diagnostics.append(ProviderDiagnostics.privateStateUnreadable(resource: label, problem: problem))
@@ -83,12 +89,12 @@ struct SealedAttributes: Sendable {
     /// key is sealed again with the current one, in state and in private
     /// state alike, so that the previous key can be retired.
     func resealingSealedToken(_ result: Reconciled, id: String, vault: (any PrivateStateVault)?) -> Reconciled {
-        guard names.contains("sealed_token"), let vault,
-              let text = result.state[attribute: "sealed_token"].stringValue,
+        guard let key = sealedTokenKey, let vault,
+              let text = result.state[key].stringValue,
               let resealed = SealedToken.resealed(text, vault: vault)
         else { return result }
         var updated = result
-        updated.state = result.state.setting("sealed_token", to: .string(resealed))
+        updated.state = result.state.setting(key, to: .string(resealed))
         if let blob = try? seal(updated.state, id: id, with: vault) { updated.private = blob }
         return updated
     }
@@ -104,9 +110,9 @@ struct SealedAttributes: Sendable {
     func restore(_ fields: PrivateStateFields, into result: inout Reconciled, label: String) {
         var changed: [String] = []
         for name in names {
-            guard let sealed = fields[name], result.state[attribute: name].stringValue.map({ Array($0.utf8) }) != Array(sealed.utf8) else { continue }
+            guard let sealed = fields[name.rawValue], result.state[name].stringValue.map({ Array($0.utf8) }) != Array(sealed.utf8) else { continue }
             result.state = result.state.setting(name, to: .string(sealed))
-            changed.append(name)
+            changed.append(name.rawValue)
         }
         if !changed.isEmpty { result.diagnostics.append(ProviderDiagnostics.stateRepaired(resource: label, attributes: changed)) }
     }
