@@ -191,9 +191,9 @@ struct EphemeralAPITokenResource: EphemeralResource, ModelBacked {
     }
 
     /// Nothing may be left behind by an Open that fails after Turso may
-    /// have created the token. A 404 means nothing was created.
-    /// Its record is kept when the revoke fails: once this process has
-    /// ended, a later Open's sweep tries again.
+    /// have created the token. A 404 means nothing was created. The record
+    /// is kept when the revoke fails: once this process has ended, a later
+    /// Open's sweep tries again.
     private func revokeAfterFailedOpen(_ client: TursoClient, name: String) async -> [Diagnostic] {
         let journal = context.openEphemeralJournal
         do throws(TursoAPIError) {
@@ -202,7 +202,8 @@ struct EphemeralAPITokenResource: EphemeralResource, ModelBacked {
             journal?.forget(baseURL: client.baseURL, name: name)
             return []
         } catch {
-            return [EphemeralAPITokenDiagnostics.revokeFailed(name: name, id: nil, error, recorded: journal != nil)]
+            let recorded = journal?.isRecorded(baseURL: client.baseURL, name: name) == true
+            return [EphemeralAPITokenDiagnostics.revokeFailed(name: name, id: nil, error, recorded: recorded)]
         }
         journal?.forget(baseURL: client.baseURL, name: name)
         return [EphemeralAPITokenDiagnostics.revokedAfterFailedOpen(name: name)]
@@ -262,7 +263,8 @@ struct EphemeralAPITokenResource: EphemeralResource, ModelBacked {
             return []
         } catch {
             // The record stays: the first Open after this process ends revokes it.
-            return [EphemeralAPITokenDiagnostics.revokeFailed(name: name, id: id, error, recorded: journal != nil)]
+            let recorded = journal?.isRecorded(baseURL: client.baseURL, name: name) == true
+            return [EphemeralAPITokenDiagnostics.revokeFailed(name: name, id: id, error, recorded: recorded)]
         }
         journal?.forget(baseURL: client.baseURL, name: name)
         return []

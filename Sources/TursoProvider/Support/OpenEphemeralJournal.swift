@@ -159,6 +159,12 @@ struct OpenEphemeralJournal: Sendable {
         unlink(path(baseURL: baseURL, name: name))
     }
 
+    /// Whether a record of the token is on file (for telling the user a
+    /// later sweep will revoke it: `record` may have failed to write).
+    func isRecorded(baseURL: String, name: String) -> Bool {
+        access(path(baseURL: baseURL, name: name), F_OK) == 0
+    }
+
     // MARK: Reading
 
     /// Every record in the folder with its path; files that are not whole
