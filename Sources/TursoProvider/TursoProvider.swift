@@ -79,7 +79,13 @@ final class ProviderContext: Sendable {
     /// Creates sent but not yet seen in a state (see CreateJournal); nil
     /// without a place to keep them.
     let createJournal: CreateJournal?
+    /// Ephemeral API tokens opened and not yet closed (see
+    /// OpenEphemeralJournal); nil without a place to keep them.
+    let openEphemeralJournal: OpenEphemeralJournal?
     private let configured = Mutex<Configured?>(nil)
+    /// Whether this configuration's sweep of that journal has started: one
+    /// per ConfigureProvider, so that a run opening many tokens sweeps once.
+    private let swept = Mutex(false)
 
     private struct Configured {
         var configuration: ProviderConfiguration
@@ -90,12 +96,24 @@ final class ProviderContext: Sendable {
         var client: TursoClient?
     }
 
-    init(environment: [String: String], clock: any Clock, random: any RandomSource, apiOptions: TursoClient.Options = .init()) {
+    init(
+        environment: [String: String], clock: any Clock, random: any RandomSource, apiOptions: TursoClient.Options = .init(),
+        processes: any ProcessTable = ProcFSProcessTable()
+    ) {
         self.environment = environment
         self.clock = clock
         self.random = random
         self.apiOptions = apiOptions
         self.createJournal = CreateJournal(environment: environment)
+        self.openEphemeralJournal = OpenEphemeralJournal(environment: environment, processes: processes)
+    }
+
+    /// True the first time it is asked after each ConfigureProvider.
+    func claimEphemeralSweep() -> Bool {
+        swept.withLock { started in
+            defer { started = true }
+            return !started
+        }
     }
 
     func configure(_ configuration: ProviderConfiguration, vault: SodiumVault?) {
@@ -108,6 +126,7 @@ final class ProviderContext: Sendable {
             )
         }
         configured.withLock { $0 = Configured(configuration: configuration, vault: vault, client: client) }
+        swept.withLock { $0 = false }
     }
 
     /// The configuration, or nil before `ConfigureProvider`.

@@ -149,7 +149,7 @@ final class InterruptibleTerraform {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         pid = try ChildProcess.spawn(
             executable: URL(fileURLWithPath: "/usr/bin/setsid"),
-            arguments: [try Binaries.terraform().path] + arguments,
+            arguments: [workspace.terraform.executable.path] + arguments,
             directory: workspace.directory,
             environment: workspace.baseEnvironment.merging(workspace.environment) { $1 },
             stdoutPath: output.appendingPathComponent("stdout").path, stderrPath: output.appendingPathComponent("stderr").path

@@ -90,6 +90,7 @@ struct ProviderSession: Sendable {
     /// - checkingLeaks: false turns LeakSanitizer's scan at exit off for
     ///   this plugin, should the binary be an AddressSanitizer build (other
     ///   builds ignore the variable).
+    /// - environment: added to the plugin's (HOME and XDG_CONFIG_HOME, say).
     static func launch(checkingLeaks: Bool = true, environment: [String: String] = [:]) async throws -> ProviderSession {
         var options = try PluginLaunchOptions.terraformLike()
         options.extraEnvironment.merge(environment) { $1 }

@@ -19,7 +19,8 @@ struct ConfiguredProvider {
     /// - apiToken: `.string(...)`, `.null(.string)` (not set) or `.unknown(.string)`.
     init(
         emulator: TursoAPIEmulator? = nil, apiToken: CtyValue = .string(emulatorAdminToken),
-        privateStateKey: String = Self.privateStateKey, previousKeys: [String] = [], clock: ManualClock? = nil
+        privateStateKey: String = Self.privateStateKey, previousKeys: [String] = [], clock: ManualClock? = nil,
+        environment: [String: String] = [:]
     ) async throws {
         self.emulator = try emulator ?? startedEmulator()
         self.clock = clock ?? ManualClock(Self.start)
@@ -29,7 +30,7 @@ struct ConfiguredProvider {
         options.sleep = { try await sleeps.sleep($0) }
         options.random = { 0.5 }
         options.requestTimeout = .seconds(10)
-        provider = TursoProvider(environment: [:], clock: self.clock, random: CountingRandomSource(), apiOptions: options)
+        provider = TursoProvider(environment: environment, clock: self.clock, random: CountingRandomSource(), apiOptions: options)
         configureDiagnostics = await provider.configure(ConfigureProviderRequest(
             terraformVersion: "1.0.3",
             config: .object(type: provider.schema.impliedType, [

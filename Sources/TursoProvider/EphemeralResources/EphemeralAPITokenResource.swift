@@ -136,8 +136,28 @@ struct EphemeralAPITokenResource: EphemeralResource, ModelBacked {
         // must not be created.
         guard let vault = context.privateStateVault() else { return failed([EphemeralAPITokenDiagnostics.keyUnavailable]) }
 
+        // Tokens of earlier runs killed before their Close are revoked
+        // alongside this create; what fails there only warns.
+        async let swept = sweepInterruptedRuns(client)
+        var response = await create(config, client: client, vault: vault, request: request, diagnostics: diagnostics)
+        response.diagnostics += await swept
+        return response
+    }
+
+    private func create(
+        _ config: Model, client: TursoClient, vault: any PrivateStateVault, request: OpenEphemeralResourceRequest, diagnostics: [Diagnostic]
+    ) async -> OpenEphemeralResourceResponse {
+        let failed = { (diagnostics: [Diagnostic]) in
+            OpenEphemeralResourceResponse(result: .null(Self.schema.impliedType), diagnostics: diagnostics)
+        }
         let prefix = config.namePrefix.value ?? Self.defaultNamePrefix
         let name = prefix + Self.hex(context.random.bytes(Self.suffixBytes))
+        // Recorded before the request goes out: if this process is killed
+        // before Close, a later Open revokes the token (OpenEphemeralJournal).
+        let journal = context.openEphemeralJournal
+        journal?.record(
+            baseURL: client.baseURL, organization: config.organization.value, name: name, apiToken: client.apiToken, now: context.clock.now()
+        )
         let created: CreatedAPIToken
         do throws(TursoAPIError) {
             created = try await client.createToken(
@@ -149,6 +169,7 @@ struct EphemeralAPITokenResource: EphemeralResource, ModelBacked {
             // will not be called for a failed Open: revoke it now.
             return failed([error.diagnostic()] + (await revokeAfterFailedOpen(client, name: name)))
         } catch {
+            journal?.forget(baseURL: client.baseURL, name: name)
             return failed([error.diagnostic()])
         }
 
@@ -170,16 +191,35 @@ struct EphemeralAPITokenResource: EphemeralResource, ModelBacked {
     }
 
     /// Nothing may be left behind by an Open that fails after Turso may
-    /// have created the token. A 404 means nothing was created.
+    /// have created the token. A 404 means nothing was created. The record
+    /// is kept when the revoke fails: once this process has ended, a later
+    /// Open's sweep tries again.
     private func revokeAfterFailedOpen(_ client: TursoClient, name: String) async -> [Diagnostic] {
+        let journal = context.openEphemeralJournal
         do throws(TursoAPIError) {
             try await client.revokeToken(name: name)
         } catch where error.kind == .notFound {
+            journal?.forget(baseURL: client.baseURL, name: name)
             return []
         } catch {
-            return [EphemeralAPITokenDiagnostics.revokeFailed(name: name, id: nil, error)]
+            let recorded = journal?.isRecorded(baseURL: client.baseURL, name: name) == true
+            return [EphemeralAPITokenDiagnostics.revokeFailed(name: name, id: nil, error, recorded: recorded)]
         }
+        journal?.forget(baseURL: client.baseURL, name: name)
         return [EphemeralAPITokenDiagnostics.revokedAfterFailedOpen(name: name)]
+    }
+
+    /// Revokes the tokens that runs killed between Open and Close left in
+    /// Turso, once per configuration (see OpenEphemeralJournal.sweep).
+    private func sweepInterruptedRuns(_ client: TursoClient) async -> [Diagnostic] {
+        guard let journal = context.openEphemeralJournal, context.claimEphemeralSweep() else { return [] }
+        let outcome = await journal.sweep(baseURL: client.baseURL, apiToken: client.apiToken, now: context.clock.now()) {
+            (name: String) async throws(TursoAPIError) in try await client.revokeToken(name: name)
+        }
+        for name in outcome.revoked {
+            PluginLog.info("Revoked an ephemeral API token left open by an interrupted run", ["token_name": name])
+        }
+        return outcome.diagnostics
     }
 
     // MARK: Renew
@@ -214,14 +254,19 @@ struct EphemeralAPITokenResource: EphemeralResource, ModelBacked {
         case .success(let found): client = found
         case .failure(let reason): return [reason.diagnostic, EphemeralAPITokenDiagnostics.notRevoked(name: name, id: id)]
         }
+        let journal = context.openEphemeralJournal
         do throws(TursoAPIError) {
             try await client.revokeToken(name: name)
         } catch where error.kind == .notFound {
             // Already revoked: what Close wanted.
+            journal?.forget(baseURL: client.baseURL, name: name)
             return []
         } catch {
-            return [EphemeralAPITokenDiagnostics.revokeFailed(name: name, id: id, error)]
+            // The record stays: the first Open after this process ends revokes it.
+            let recorded = journal?.isRecorded(baseURL: client.baseURL, name: name) == true
+            return [EphemeralAPITokenDiagnostics.revokeFailed(name: name, id: id, error, recorded: recorded)]
         }
+        journal?.forget(baseURL: client.baseURL, name: name)
         return []
     }
 
@@ -271,11 +316,14 @@ enum EphemeralAPITokenDiagnostics {
         )
     }
 
-    static func revokeFailed(name: String, id: String?, _ error: TursoAPIError) -> Diagnostic {
+    static func revokeFailed(name: String, id: String?, _ error: TursoAPIError, recorded: Bool = false) -> Diagnostic {
         let idText = id.map { " (id \(DisplayText.escaped($0, limit: 100)))" } ?? ""
+        let retry = recorded
+            ? " It stays recorded: the first ephemeral turso_api_token opened with these credentials after this run ends revokes it."
+            : ""
         return .error(
             "Ephemeral API token not revoked",
-            "Revoking the token \"\(DisplayText.escaped(name, limit: 100))\"\(idText) failed: \(error.summary). \(error.detail) The token may still be valid: revoke it by hand (`turso auth api-tokens revoke`)."
+            "Revoking the token \"\(DisplayText.escaped(name, limit: 100))\"\(idText) failed: \(error.summary). \(error.detail) The token may still be valid: revoke it by hand (`turso auth api-tokens revoke`).\(retry)"
         )
     }
 }
