@@ -87,17 +87,10 @@ extension [Diagnostic] {
 struct ProviderSession: Sendable {
     let plugin: LaunchedPlugin
 
-    /// - checkingLeaks: false turns LeakSanitizer's scan at exit off for
-    ///   this plugin, should the binary be an AddressSanitizer build (other
-    ///   builds ignore the variable).
     /// - environment: added to the plugin's (HOME and XDG_CONFIG_HOME, say).
-    static func launch(checkingLeaks: Bool = true, environment: [String: String] = [:]) async throws -> ProviderSession {
+    static func launch(environment: [String: String] = [:]) async throws -> ProviderSession {
         var options = try PluginLaunchOptions.terraformLike()
         options.extraEnvironment.merge(environment) { $1 }
-        if !checkingLeaks {
-            let inherited = ProcessInfo.processInfo.environment["ASAN_OPTIONS"].map { $0 + ":" } ?? ""
-            options.extraEnvironment["ASAN_OPTIONS"] = inherited + "detect_leaks=0"
-        }
         // Terraform (go-plugin) hands its whole environment to the plugin.
         // PATH matters here: it is how an AddressSanitizer build finds
         // llvm-symbolizer, without which LeakSanitizer cannot match the
