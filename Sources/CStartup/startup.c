@@ -10,8 +10,8 @@
 //    about a million instructions (0.4 ms) at every start, for messages
 //    seen only when something fails; error codes stay (`openssl errstr`
 //    decodes them). Also decided once, on the first initialisation.
-// 2. A throwaway TLS context built on a second thread while the main thread
-//    goes on setting up: SSL_CTX_new fetches every cipher and digest from
+// 2. A throwaway TLS context built on a second thread, on another CPU, while
+//    the main thread goes on setting up: SSL_CTX_new fetches every cipher and digest from
 //    the default provider (about 1.2 ms), and OpenSSL caches what it
 //    fetched, so the server context gRPC builds for AutoMTLS finds them ready.
 //    Only when AutoMTLS is asked for (PLUGIN_CLIENT_CERT). No atexit
@@ -27,7 +27,10 @@
 //    locks (tried: a main thread that waited for the warm-up, or warmed the
 //    key decoders meanwhile, printed its handshake line 2-3 ms later).
 //    Warming the decoders on this thread or a third one did not help either.
+#define _GNU_SOURCE  // sched_getcpu, CPU_* and pthread_attr_setaffinity_np
 #include "CStartup.h"
+
+#include <sched.h>
 
 #include <openssl/crypto.h>
 #include <openssl/ssl.h>
@@ -57,10 +60,22 @@ void startup_prepare_openssl(void) {
     const char *client_certificate = getenv("PLUGIN_CLIENT_CERT");
     if (client_certificate == NULL || client_certificate[0] == '\0') return;
 
+    // The warm-up only pays on another CPU than the main thread's: on the
+    // same one it takes the main thread's time (the scheduler lets a new
+    // thread run first), and the main thread then does the same fetching
+    // anyway. So it is kept off the CPU the main thread is on, and not
+    // started at all when the process may use only one.
+    cpu_set_t allowed;
+    int here = sched_getcpu();
+    if (here < 0 || sched_getaffinity(0, sizeof allowed, &allowed) != 0) return;
+    CPU_CLR(here, &allowed);
+    if (CPU_COUNT(&allowed) == 0) return;
+
     pthread_t thread;
     pthread_attr_t attributes;
     if (pthread_attr_init(&attributes) != 0) return;
     pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setaffinity_np(&attributes, sizeof allowed, &allowed);
     pthread_create(&thread, &attributes, warm_up, NULL);  // no thread: gRPC just fetches them itself
     pthread_attr_destroy(&attributes);
 }
