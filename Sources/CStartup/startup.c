@@ -11,9 +11,10 @@
 //    seen only when something fails; error codes stay (`openssl errstr`
 //    decodes them). Also decided once, on the first initialisation.
 // 2. A throwaway TLS context built on a second thread, on another CPU, while
-//    the main thread goes on setting up: SSL_CTX_new fetches every cipher and digest from
-//    the default provider (about 1.2 ms), and OpenSSL caches what it
-//    fetched, so the server context gRPC builds for AutoMTLS finds them ready.
+//    the main thread goes on setting up: SSL_CTX_new fetches every cipher
+//    and digest from the default provider (about 1.2 ms), and OpenSSL
+//    caches what it fetched, so the server context gRPC builds for AutoMTLS
+//    finds them ready.
 //    Only when AutoMTLS is asked for (PLUGIN_CLIENT_CERT). No atexit
 //    clean-up in OpenSSL, so a process that ends early never frees what the
 //    thread is still using (the kernel frees it all at exit anyway).
