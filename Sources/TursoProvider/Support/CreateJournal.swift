@@ -22,18 +22,13 @@ struct CreateJournal: Sendable {
 
     /// Nil when there is nowhere to keep it (no absolute HOME or XDG_CONFIG_HOME).
     init?(environment: [String: String]) {
-        guard let keyFile = PrivateStateKeys.keyFilePath(environment: environment),
-              let slash = keyFile.lastIndex(of: "/") else { return nil }
-        directory = String(keyFile[..<slash]) + "/pending-creates"
+        guard let directory = JournalFolder.path("pending-creates", environment: environment) else { return nil }
+        self.directory = directory
     }
 
     /// Before sending a create. Failing to write only loses this safety net.
     func record(baseURL: String, name: String, now: UnixTime) {
-        var current = ""
-        for component in directory.split(separator: "/") {
-            current += "/" + component
-            _ = mkdir(current, 0o700)
-        }
+        JournalFolder.make(directory)
         let path = path(baseURL: baseURL, name: name)
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
@@ -61,16 +56,7 @@ struct CreateJournal: Sendable {
         return now.seconds - sent >= 0 && now.seconds - sent <= Self.maxAge
     }
 
-    /// One file per base URL and name: a 64-bit FNV-1a of both, twice with
-    /// different seeds (the file also holds both, checked on reading).
     private func path(baseURL: String, name: String) -> String {
-        let key = Array(baseURL.utf8) + [0] + Array(name.utf8)
-        func fnv(_ seed: UInt64) -> String {
-            var hash = seed
-            for byte in key { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-            let hex = String(hash, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }
-        return directory + "/" + fnv(0xCBF2_9CE4_8422_2325) + fnv(0x8422_2325_CBF2_9CE4)
+        directory + "/" + JournalFolder.fileName(baseURL: baseURL, name: name)
     }
 }

@@ -31,9 +31,8 @@ struct OpenEphemeralJournal: Sendable {
 
     /// Nil when there is nowhere to keep it (no absolute HOME or XDG_CONFIG_HOME).
     init?(environment: [String: String], processes: any ProcessTable = ProcFSProcessTable()) {
-        guard let keyFile = PrivateStateKeys.keyFilePath(environment: environment),
-              let slash = keyFile.lastIndex(of: "/") else { return nil }
-        self.init(directory: String(keyFile[..<slash]) + "/open-ephemeral", processes: processes)
+        guard let directory = JournalFolder.path("open-ephemeral", environment: environment) else { return nil }
+        self.init(directory: directory, processes: processes)
     }
 
     init(directory: String, processes: any ProcessTable) {
@@ -139,13 +138,9 @@ struct OpenEphemeralJournal: Sendable {
             written: now, owner: owner, credentials: Self.credentialsFingerprint(apiToken),
             baseURL: baseURL, organization: organization, name: name
         )
-        var current = ""
-        for component in directory.split(separator: "/") {
-            current += "/" + component
-            _ = mkdir(current, 0o700)
-        }
+        JournalFolder.make(directory)
         let path = path(baseURL: baseURL, name: name)
-        let temporary = directory + "/.tmp-\(owner.pid)-" + fileName(baseURL: baseURL, name: name)
+        let temporary = directory + "/.tmp-\(owner.pid)-" + JournalFolder.fileName(baseURL: baseURL, name: name)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         let contents = record.contents
@@ -182,7 +177,7 @@ struct OpenEphemeralJournal: Sendable {
             if fileName == "." || fileName == ".." { continue }
             let path = directory + "/" + fileName
             if let bytes = Self.readSmallFile(path), let record = Record(parsing: bytes[...]),
-               fileName == self.fileName(baseURL: record.baseURL, name: record.name) {
+               fileName == JournalFolder.fileName(baseURL: record.baseURL, name: record.name) {
                 records.append((path, record))
             } else {
                 var info = stat()
@@ -268,20 +263,7 @@ struct OpenEphemeralJournal: Sendable {
     // MARK: Paths
 
     private func path(baseURL: String, name: String) -> String {
-        directory + "/" + fileName(baseURL: baseURL, name: name)
-    }
-
-    /// One file per base URL and name: a 64-bit FNV-1a of both, twice with
-    /// different seeds (the file also holds both, checked on reading).
-    private func fileName(baseURL: String, name: String) -> String {
-        let key = Array(baseURL.utf8) + [0] + Array(name.utf8)
-        func fnv(_ seed: UInt64) -> String {
-            var hash = seed
-            for byte in key { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-            let hex = String(hash, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }
-        return fnv(0xCBF2_9CE4_8422_2325) + fnv(0x8422_2325_CBF2_9CE4)
+        directory + "/" + JournalFolder.fileName(baseURL: baseURL, name: name)
     }
 }
 
