@@ -33,40 +33,28 @@ struct ModelCoverageTests {
     /// without a model fails here.
     func cases() -> [Case] {
         var cases: [Case] = []
-        for resource in provider.resources {
-            if let backed = resource as? any ModelResource {
-                cases.append(check(backed, "resource \(resource.typeName)", resource.schema.impliedType))
+        func add(_ kind: String, _ typeName: String, _ type: CtyType, _ backed: (any ModelBacked)?) {
+            if let backed {
+                cases.append(check(backed, "\(kind) \(typeName)", type))
             } else {
-                Issue.record("resource \(resource.typeName) has no model")
+                Issue.record("\(kind) \(typeName) has no model")
             }
+        }
+        // Resources must use the plan layer, not only a model.
+        for resource in provider.resources {
+            add("resource", resource.typeName, resource.schema.impliedType, resource as? any ModelResource)
         }
         for dataSource in provider.dataSources {
-            if let backed = dataSource as? any ModelBacked {
-                cases.append(check(backed, "data source \(dataSource.typeName)", dataSource.schema.impliedType))
-            } else {
-                Issue.record("data source \(dataSource.typeName) has no model")
-            }
+            add("data source", dataSource.typeName, dataSource.schema.impliedType, dataSource as? any ModelBacked)
         }
         for ephemeral in provider.ephemeralResources {
-            if let backed = ephemeral as? any ModelBacked {
-                cases.append(check(backed, "ephemeral resource \(ephemeral.typeName)", ephemeral.schema.impliedType))
-            } else {
-                Issue.record("ephemeral resource \(ephemeral.typeName) has no model")
-            }
+            add("ephemeral resource", ephemeral.typeName, ephemeral.schema.impliedType, ephemeral as? any ModelBacked)
         }
         for list in provider.listResources {
-            if let backed = list as? any ModelBacked {
-                cases.append(check(backed, "list resource \(list.typeName)", list.schema.impliedType))
-            } else {
-                Issue.record("list resource \(list.typeName) has no model")
-            }
+            add("list resource", list.typeName, list.schema.impliedType, list as? any ModelBacked)
         }
         for action in provider.actions {
-            if let backed = action as? any ModelBacked {
-                cases.append(check(backed, "action \(action.typeName)", action.schema.impliedType))
-            } else {
-                Issue.record("action \(action.typeName) has no model")
-            }
+            add("action", action.typeName, action.schema.impliedType, action as? any ModelBacked)
         }
         cases.append(Case("provider configuration", ProviderConfiguration.Model.self, provider.schema.impliedType))
         cases.append(Case("turso_api_token identity", APITokenResource.IdentityModel.self, APITokenResource.identitySchema.impliedType))
